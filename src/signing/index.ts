@@ -1,0 +1,9 @@
+export { signHttpRequest } from './signHttpRequest.js';
+export { signOutgoingRequest, hostHeader, type OutgoingRequest } from './signOutgoingRequest.js';
+export type { SignableRequest, SigningCredentials, SigningScope } from './types.js';
+export {
+  parseQuery,
+  canonicalQueryString,
+  encodeRfc3986,
+  MalformedQueryError,
+} from './queryString.js';
