@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // chai's property assertions (`.to.be.empty`) read as expressions.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,4 +1,5 @@
 import {
+  AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -6,6 +7,8 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
   type AuthenticationResultType,
   type ChallengeNameType,
   type InitiateAuthCommandOutput,
@@ -17,6 +20,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import { parseQuery, signOutgoingRequest } from '../signing/index.js';
 import {
+  CodeMismatchError,
   InvalidParameterError,
   MissingIdError,
   ScribeAuthError,
@@ -300,6 +304,48 @@ export class ScribeAuth {
           ClientId: this.clientId,
           Token: refreshToken,
           ...(this.#clientSecret ? { ClientSecret: this.#clientSecret } : {}),
+        }),
+      ),
+    );
+    return true;
+  }
+
+  /** Start TOTP enrolment for the user an access token belongs to; returns the TOTP secret. */
+  async associateSoftwareToken(accessToken: string): Promise<string> {
+    requireText({ accessToken });
+    const output = await this.#once('AssociateSoftwareToken', () =>
+      this.#idp.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+    );
+    if (!output.SecretCode) {
+      throw new UnexpectedResponseError('AssociateSoftwareToken returned no secret', {
+        httpStatus: 502,
+      });
+    }
+    return output.SecretCode;
+  }
+
+  /** Finish TOTP enrolment with a code from the authenticator, and make TOTP the user's MFA. */
+  async verifySoftwareToken(accessToken: string, code: string, deviceName?: string): Promise<true> {
+    requireText({ accessToken, code });
+    const output = await this.#once('VerifySoftwareToken', () =>
+      this.#idp.send(
+        new VerifySoftwareTokenCommand({
+          AccessToken: accessToken,
+          UserCode: code,
+          ...(deviceName ? { FriendlyDeviceName: deviceName } : {}),
+        }),
+      ),
+    );
+    if (output.Status !== 'SUCCESS') {
+      throw new CodeMismatchError('the authenticator code did not verify; try the next code', {
+        httpStatus: 400,
+      });
+    }
+    await this.#once('SetUserMFAPreference', () =>
+      this.#idp.send(
+        new SetUserMFAPreferenceCommand({
+          AccessToken: accessToken,
+          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
         }),
       ),
     );

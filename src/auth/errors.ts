@@ -218,7 +218,13 @@ export function isTransient(err: unknown): boolean {
 export function toScribeError(err: unknown, operation: string): ScribeAuthError {
   if (err instanceof ScribeAuthError) return err;
   const { name, message, status, fault } = describe(err);
-  const mapped = byCognitoName[name];
+  // A login has no new password to judge, so a password error there means a wrong password
+  // (cognito-local says InvalidPasswordException where Cognito says NotAuthorizedException).
+  const effectiveName =
+    operation === 'InitiateAuth' && name === 'InvalidPasswordException'
+      ? 'NotAuthorizedException'
+      : name;
+  const mapped = byCognitoName[effectiveName];
   const detail = message ? `${name}: ${message}` : name;
   if (mapped) {
     return new mapped.type(`${operation} failed (${detail}); ${mapped.advice}`, {
