@@ -71,7 +71,11 @@ export class ScribeAuth {
     const common = {
       region: this.region,
       maxAttempts: 1,
-      requestHandler: { requestTimeout, connectionTimeout: requestTimeout },
+      requestHandler: {
+        requestTimeout,
+        connectionTimeout: requestTimeout,
+        throwOnRequestTimeout: true,
+      },
     };
     this.#idp = new CognitoIdentityProviderClient({
       ...common,

@@ -240,8 +240,11 @@ export function toScribeError(err: unknown, operation: string): ScribeAuthError 
     (status !== undefined && status >= 500) ||
     fault === 'server'
   ) {
+    // A network error's message names the address it tried: keep it in `cause` only.
+    const summary =
+      typeof code === 'string' ? code : status !== undefined ? `HTTP ${status}` : name;
     return new ServiceUnavailableError(
-      `${operation} failed (${detail}); Cognito could not be reached or failed, retry later`,
+      `${operation} failed (${summary}); Cognito could not be reached or failed, retry later`,
       { cause: err, httpStatus: 502, cognitoName: mapped ? name : undefined },
     );
   }

@@ -1,0 +1,107 @@
+import { generateSync } from 'otplib';
+import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
+import { ask, canPrompt } from './prompt.js';
+import { UsageError } from './usage.js';
+import type { OptionSpec } from './options.js';
+
+/** Options every command that talks to Cognito shares. */
+export const cognitoOptions: OptionSpec[] = [
+  { flag: 'client-id', env: 'SCRIBE_CLIENT_ID', help: 'user pool app client id' },
+  { flag: 'user-pool-id', env: 'SCRIBE_USER_POOL_ID', help: 'user pool id' },
+  { flag: 'region', env: 'SCRIBE_REGION', help: 'AWS region of the pools (default eu-west-2)' },
+  {
+    flag: 'client-secret',
+    env: 'SCRIBE_CLIENT_SECRET',
+    help: 'app client secret, if any',
+    secret: true,
+  },
+  {
+    flag: 'cognito-endpoint',
+    env: 'SCRIBE_COGNITO_ENDPOINT',
+    help: 'user pool endpoint override (sandbox, tests)',
+  },
+];
+
+/** Options of commands that log in. */
+export const loginOptions: OptionSpec[] = [
+  { flag: 'username', env: 'SCRIBE_USERNAME', help: 'username' },
+  {
+    flag: 'password',
+    env: 'SCRIBE_PASSWORD',
+    help: 'password (prefer the prompt or the env variable: argv is visible to other users)',
+    secret: true,
+  },
+  {
+    flag: 'refresh-token',
+    env: 'SCRIBE_REFRESH_TOKEN',
+    help: 'log in with a refresh token instead',
+    secret: true,
+  },
+  {
+    flag: 'mfa-secret',
+    env: 'SCRIBE_MFA_SECRET',
+    help: 'TOTP secret, to answer MFA unattended',
+    secret: true,
+  },
+];
+
+/** A ScribeAuth built from parsed options. */
+export function authFrom(values: Record<string, string | undefined>): ScribeAuth {
+  return new ScribeAuth({
+    clientId: values['client-id'] ?? '',
+    userPoolId: values['user-pool-id'],
+    identityPoolId: values['identity-pool-id'],
+    region: values['region'],
+    clientSecret: values['client-secret'],
+    endpoints: {
+      cognitoIdentityProvider: values['cognito-endpoint'],
+      cognitoIdentity: values['identity-endpoint'],
+    },
+  });
+}
+
+/**
+ * Log in from options: a refresh token, else username and password (prompted on a terminal).
+ * Answers MFA with the TOTP secret or a prompt, and a temporary password with a prompt.
+ */
+export async function logIn(
+  auth: ScribeAuth,
+  values: Record<string, string | undefined>,
+): Promise<Tokens> {
+  const refreshToken = values['refresh-token'];
+  if (refreshToken) {
+    const result = await auth.getTokens({ refreshToken, username: values['username'] });
+    if (isChallenge(result)) throw new UsageError(`unexpected ${result.challengeName} on refresh`);
+    return result;
+  }
+  const username = values['username'];
+  if (!username)
+    throw new UsageError('missing --username (or SCRIBE_USERNAME), or --refresh-token');
+  let password = values['password'];
+  if (!password) {
+    if (!canPrompt()) {
+      throw new UsageError('no password: set SCRIBE_PASSWORD or run on a terminal to be asked');
+    }
+    password = await ask(`Password for ${username}: `, true);
+  }
+  let result = await auth.getTokens({ username, password });
+  if (isChallenge(result) && result.challengeName === 'NEW_PASSWORD_REQUIRED') {
+    if (!canPrompt()) {
+      throw new UsageError(
+        'the password is temporary and must be changed: run this on a terminal to set a new one',
+      );
+    }
+    const newPassword = await ask('Temporary password: choose a new password: ', true);
+    result = await auth.respondToNewPasswordChallenge(result.username, result.session, newPassword);
+  }
+  if (isChallenge(result) && result.challengeName === 'SOFTWARE_TOKEN_MFA') {
+    const secret = values['mfa-secret'];
+    let code: string;
+    if (secret) code = generateSync({ secret });
+    else if (canPrompt()) code = await ask('MFA code from your authenticator app: ');
+    else throw new UsageError('MFA code required: set SCRIBE_MFA_SECRET or run on a terminal');
+    return auth.respondToMfaChallenge(result.username, result.session, code);
+  }
+  if (isChallenge(result)) throw new UsageError(`unexpected challenge ${result.challengeName}`);
+  return result;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { ScribeAuthError } from '../auth/index.js';
+import { credentialsCommand, credentialsHelp } from './commands/credentials.js';
+import { tokensCommand, tokensHelp } from './commands/tokens.js';
+import { exitCodes, UsageError } from './usage.js';
+
+type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
+
+const commands: Record<string, { run: Command; help: string; summary: string }> = {
+  tokens: { run: tokensCommand, help: tokensHelp, summary: 'log in and print Cognito tokens' },
+  credentials: {
+    run: credentialsCommand,
+    help: credentialsHelp,
+    summary: 'log in and print federated AWS credentials',
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;
+  const list = Object.entries(commands)
+    .map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`)
+    .join('\n');
+  return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options.\n`;
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(mainHelp());
+    return name ? exitCodes.ok : exitCodes.usage;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`scribe-proxy: unknown command '${name}' (try scribe-proxy --help)\n`);
+    return exitCodes.usage;
+  }
+  try {
+    await command.run(rest, print);
+    return exitCodes.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`scribe-proxy ${name}: ${err.message}\n`);
+      return exitCodes.usage;
+    }
+    if (err instanceof ScribeAuthError) {
+      process.stderr.write(`scribe-proxy ${name}: ${err.message}\n`);
+      return exitCodes.failed;
+    }
+    process.stderr.write(`scribe-proxy ${name}: ${(err as Error)?.message ?? String(err)}\n`);
+    return exitCodes.failed;
+  }
+}
+
+// The pinned SDK runs on Node 20; its notice about future releases needing Node 22 would
+// otherwise precede every command's output. The README says so instead.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`scribe-proxy: ${String(err)}\n`);
+    process.exitCode = exitCodes.failed;
+  },
+);

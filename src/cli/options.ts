@@ -1,0 +1,62 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage.js';
+
+/** One command-line option, with the environment variable it falls back to. */
+export interface OptionSpec {
+  flag: string;
+  env?: string;
+  help: string;
+  secret?: boolean;
+  boolean?: boolean;
+}
+
+/** Parse argv against specs; unknown flags or stray arguments are usage errors. */
+export function parseOptions(
+  argv: string[],
+  specs: OptionSpec[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> & { help?: string } {
+  const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
+  for (const spec of specs) options[spec.flag] = { type: spec.boolean ? 'boolean' : 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as {
+      values: Record<string, string | boolean | undefined>;
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  const result: Record<string, string | undefined> = {};
+  for (const spec of specs) {
+    const value = values[spec.flag];
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    if (typeof value === 'boolean') result[spec.flag] = value ? 'true' : undefined;
+    else result[spec.flag] = value !== undefined && value !== '' ? value : fromEnv || undefined;
+  }
+  if (values['help']) result['help'] = 'true';
+  return result;
+}
+
+/** Fail with a usage error naming every required option that has no value. */
+export function requireOptions(
+  values: Record<string, string | undefined>,
+  specs: OptionSpec[],
+  names: string[],
+): void {
+  const missing = names.filter((name) => !values[name]);
+  if (missing.length === 0) return;
+  const described = missing.map((name) => {
+    const spec = specs.find((s) => s.flag === name);
+    return spec?.env ? `--${name} (or ${spec.env})` : `--${name}`;
+  });
+  throw new UsageError(`missing ${described.join(', ')}`);
+}
+
+/** The help text of a command: its usage line, then one line per option. */
+export function helpText(usage: string, summary: string, specs: OptionSpec[]): string {
+  const width = Math.max(...specs.map((s) => s.flag.length)) + 4;
+  const lines = specs.map(
+    (s) => `  --${s.flag.padEnd(width)}${s.help}${s.env ? ` [env ${s.env}]` : ''}`,
+  );
+  return `${usage}\n\n${summary}\n\nOptions:\n${lines.join('\n')}\n  --${'help'.padEnd(width)}show this help\n`;
+}

@@ -1,0 +1,173 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isChallenge, ScribeAuth } from '../../src/index.js';
+import { CognitoLocal, type TestPool } from '../support/cognitoLocal.js';
+import { IdentityPoolEmulator } from '../support/identityPoolEmulator.js';
+import { generateSync } from 'otplib';
+
+const bin = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built CLI with a clean environment plus `env`, no terminal attached. */
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('the scribe-proxy CLI', function () {
+  this.timeout(40_000);
+  let cognito: CognitoLocal;
+  let pool: TestPool;
+  let env: Record<string, string>;
+
+  before(async function () {
+    cognito = await CognitoLocal.start();
+    pool = await cognito.createPool();
+    await cognito.createUser(pool, 'cli-user', 'Cli-Passw0rd!');
+    env = {
+      SCRIBE_CLIENT_ID: pool.clientId,
+      SCRIBE_USER_POOL_ID: pool.userPoolId,
+      SCRIBE_COGNITO_ENDPOINT: cognito.endpoint,
+    };
+  });
+
+  after(async function () {
+    await cognito?.stop();
+  });
+
+  it('tokens prints the tokens as JSON, with the password from SCRIBE_PASSWORD', async function () {
+    const result = await run(['tokens', '--username', 'cli-user'], {
+      ...env,
+      SCRIBE_PASSWORD: 'Cli-Passw0rd!',
+    });
+    expect(result.code, result.stderr).to.equal(0);
+    const tokens = JSON.parse(result.stdout) as Record<string, string>;
+    expect(tokens).to.have.keys('accessToken', 'idToken', 'refreshToken', 'expiresAt');
+    expect(Date.parse(tokens['expiresAt'] ?? '')).to.be.greaterThan(Date.now());
+  });
+
+  it('tokens with --refresh-token refreshes', async function () {
+    const login = await run(['tokens', '--username', 'cli-user'], {
+      ...env,
+      SCRIBE_PASSWORD: 'Cli-Passw0rd!',
+    });
+    const { refreshToken } = JSON.parse(login.stdout) as { refreshToken: string };
+    const result = await run(['tokens', '--refresh-token', refreshToken], env);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.include({ refreshToken });
+  });
+
+  it('a wrong password fails with a one-line error and exit 1', async function () {
+    const result = await run(['tokens', '--username', 'cli-user'], {
+      ...env,
+      SCRIBE_PASSWORD: 'wrong-password',
+    });
+    expect(result.code).to.equal(1);
+    expect(result.stderr.trim().split('\n')).to.have.length(1);
+    expect(result.stderr).to.match(/check the username and password/);
+    expect(result.stderr).to.not.include('wrong-password');
+  });
+
+  it('a missing client id prints a clear error and exits 2', async function () {
+    const result = await run(['tokens', '--username', 'cli-user']);
+    expect(result.code).to.equal(2);
+    expect(result.stderr.trim()).to.equal(
+      'scribe-proxy tokens: missing --client-id (or SCRIBE_CLIENT_ID)',
+    );
+  });
+
+  it('no password and no terminal: says how to give one, exit 2', async function () {
+    const result = await run(['tokens', '--username', 'cli-user'], env);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('SCRIBE_PASSWORD');
+  });
+
+  it('an unknown flag or command exits 2 without a stack trace', async function () {
+    const flag = await run(['tokens', '--nope']);
+    expect(flag.code).to.equal(2);
+    expect(flag.stderr).to.not.match(/\n\s+at /);
+    const command = await run(['frobnicate']);
+    expect(command.code).to.equal(2);
+    expect(command.stderr).to.include("unknown command 'frobnicate'");
+  });
+
+  it('--help works on every command', async function () {
+    for (const args of [['--help'], ['tokens', '--help'], ['credentials', '--help']]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).to.equal(0);
+      expect(result.stdout).to.match(/^Usage: scribe-proxy/);
+    }
+  });
+
+  it('answers MFA unattended with SCRIBE_MFA_SECRET', async function () {
+    await cognito.createUser(pool, 'cli-mfa', 'Cli-Mfa-Passw0rd!');
+    const auth = new ScribeAuth({
+      clientId: pool.clientId,
+      endpoints: { cognitoIdentityProvider: cognito.endpoint },
+    });
+    const login = await auth.getTokens({ username: 'cli-mfa', password: 'Cli-Mfa-Passw0rd!' });
+    if (isChallenge(login)) throw new Error('unexpected challenge');
+    const secret = await auth.associateSoftwareToken(login.accessToken);
+    await auth.verifySoftwareToken(login.accessToken, generateSync({ secret }));
+    auth.destroy();
+
+    const without = await run(['tokens', '--username', 'cli-mfa'], {
+      ...env,
+      SCRIBE_PASSWORD: 'Cli-Mfa-Passw0rd!',
+    });
+    expect(without.code).to.equal(2);
+    expect(without.stderr).to.include('MFA code required');
+
+    const result = await run(['tokens', '--username', 'cli-mfa'], {
+      ...env,
+      SCRIBE_PASSWORD: 'Cli-Mfa-Passw0rd!',
+      SCRIBE_MFA_SECRET: secret,
+    });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.have.property('idToken');
+  });
+
+  it('credentials prints federated credentials from the identity pool', async function () {
+    const emulator = await new IdentityPoolEmulator({
+      identityPoolId: 'eu-west-2:cli-pool',
+      region: 'eu-west-2',
+      userPoolId: pool.userPoolId,
+      userPoolEndpoint: cognito.endpoint,
+    }).start();
+    try {
+      const result = await run(['credentials', '--identity-pool-id', 'eu-west-2:cli-pool'], {
+        ...env,
+        SCRIBE_USERNAME: 'cli-user',
+        SCRIBE_PASSWORD: 'Cli-Passw0rd!',
+        SCRIBE_IDENTITY_ENDPOINT: emulator.endpoint,
+      });
+      expect(result.code, result.stderr).to.equal(0);
+      const credentials = JSON.parse(result.stdout) as Record<string, string>;
+      expect(credentials).to.have.keys(
+        'identityId',
+        'accessKeyId',
+        'secretKey',
+        'sessionToken',
+        'expiration',
+      );
+      expect(emulator.lookup(credentials['accessKeyId'] ?? '')).to.not.equal(undefined);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
