@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { ScribeAuthError } from '../auth/index.js';
 import { credentialsCommand, credentialsHelp } from './commands/credentials.js';
+import { serveCommand, serveHelp } from './commands/serve.js';
 import { tokensCommand, tokensHelp } from './commands/tokens.js';
 import { exitCodes, UsageError } from './usage.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
 const commands: Record<string, { run: Command; help: string; summary: string }> = {
+  serve: {
+    run: serveCommand,
+    help: serveHelp,
+    summary: 'run the signing proxy and admin listener',
+  },
   tokens: { run: tokensCommand, help: tokensHelp, summary: 'log in and print Cognito tokens' },
   credentials: {
     run: credentialsCommand,

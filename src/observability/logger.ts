@@ -1,0 +1,17 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import { redactPaths } from './redact.js';
+
+export type { Logger };
+
+/** A JSON logger that censors secrets by key wherever they appear in a log object. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'scribe-proxy' },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}

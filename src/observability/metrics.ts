@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics scribe-proxy exports on GET /metrics. */
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'status'>;
+  upstreamLatency: Histogram<'status'>;
+  refreshes: Counter<'kind' | 'outcome'>;
+  /** Set a callback giving the seconds until the signing credentials expire. */
+  setExpirySource(source: () => number | undefined): void;
+}
+
+/** A fresh registry with the process metrics and ours. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'scribe_proxy_' });
+  let expirySource: () => number | undefined = () => undefined;
+  const requests = new Counter({
+    name: 'scribe_proxy_requests_total',
+    help: 'Proxied requests by the status answered to the client',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const upstreamLatency = new Histogram({
+    name: 'scribe_proxy_upstream_latency_seconds',
+    help: 'Time from sending a request upstream to its response headers',
+    labelNames: ['status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const refreshes = new Counter({
+    name: 'scribe_proxy_refreshes_total',
+    help: 'Cognito refreshes by what was refreshed and how it went',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'scribe_proxy_credentials_expiry_seconds',
+    help: 'Seconds until the credentials (or bearer token) the proxy signs with expire',
+    registers: [registry],
+    collect() {
+      const seconds = expirySource();
+      if (seconds !== undefined) this.set(seconds);
+      else this.reset();
+    },
+  });
+  return {
+    registry,
+    requests,
+    upstreamLatency,
+    refreshes,
+    setExpirySource(source) {
+      expirySource = source;
+    },
+  };
+}

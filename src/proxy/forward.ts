@@ -1,0 +1,180 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream/promises';
+import { SessionUnavailableError } from '../session/index.js';
+import type { Authorizer } from './authorizers.js';
+import type { ProxyContext } from './context.js';
+import { ProxyError } from './ProxyError.js';
+import { connectionListed, hopByHop } from './upstreamHeaders.js';
+
+/** Where and how requests go upstream. */
+export interface Upstream {
+  url: URL;
+  timeoutMs: number;
+  agent: HttpAgent;
+  /** Called with the time to response headers, for metrics. */
+  observeLatency?: (seconds: number, status: number) => void;
+}
+
+/** A keep-alive agent for the upstream's scheme. */
+export function upstreamAgent(url: URL): HttpAgent {
+  const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 };
+  return url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+}
+
+const maxRejectionBody = 64 * 1024;
+
+/** Send once; resolve with the upstream response once its headers arrive. */
+function send(
+  ctx: ProxyContext,
+  upstream: Upstream,
+  authHeaders: Record<string, string>,
+): Promise<IncomingMessage> {
+  const { url } = upstream;
+  const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
+  const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = doRequest({
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || undefined,
+      method: ctx.req.method,
+      path,
+      agent: upstream.agent,
+      headers: { ...ctx.headers, ...authHeaders },
+    });
+    const timer = setTimeout(() => {
+      req.destroy(
+        new ProxyError(
+          504,
+          'upstream_timeout',
+          `the upstream did not answer within ${upstream.timeoutMs} ms`,
+        ),
+      );
+    }, upstream.timeoutMs);
+    const onClientGone = () => {
+      if (!ctx.res.writableFinished)
+        req.destroy(new ProxyError(499, 'client_closed', 'the client went away'));
+    };
+    ctx.res.once('close', onClientGone);
+    req.once('response', (res) => {
+      clearTimeout(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      upstream.observeLatency?.(seconds, res.statusCode ?? 0);
+      res.once('close', () => ctx.res.off('close', onClientGone));
+      resolve(res);
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      ctx.res.off('close', onClientGone);
+      if (err instanceof ProxyError) reject(err);
+      else
+        reject(
+          new ProxyError(
+            502,
+            'upstream_unreachable',
+            'the upstream could not be reached or closed the connection',
+          ),
+        );
+    });
+    req.end(ctx.body.length > 0 ? ctx.body : undefined);
+  });
+}
+
+/** Read a rejection body to judge it, up to a limit; `complete` is false past the limit. */
+function readRejection(res: IncomingMessage): Promise<{ body: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = (complete: boolean) => {
+      res.off('data', onData);
+      res.off('end', onEnd);
+      res.off('error', onError);
+      resolve({ body: Buffer.concat(chunks), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total > maxRejectionBody) {
+        res.pause();
+        done(false);
+      }
+    };
+    const onEnd = () => done(true);
+    const onError = (err: Error) => reject(err);
+    res.on('data', onData);
+    res.once('end', onEnd);
+    res.once('error', onError);
+  });
+}
+
+/** Upstream response headers as a flat [name, value, ...] list, less hop-by-hop ones. */
+function responseHeaders(res: IncomingMessage, requestId: string): string[] {
+  const listed = connectionListed(res.headers.connection);
+  const out: string[] = [];
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower) || listed.has(lower) || lower === 'x-request-id') continue;
+    out.push(name, raw[i + 1] as string);
+  }
+  out.push('x-request-id', requestId);
+  return out;
+}
+
+/**
+ * Authorise, send, and stream the answer back. A rejection that says the credentials went stale
+ * (403 in sigv4, 401 in bearer) refreshes once and replays once: the body is buffered, and the
+ * gateway refused it before any backend saw it.
+ */
+export async function forward(
+  ctx: ProxyContext,
+  upstream: Upstream,
+  authorizer: Authorizer,
+): Promise<void> {
+  let res: IncomingMessage | undefined;
+  let read: { body: Buffer; complete: boolean } | undefined;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    let auth;
+    try {
+      auth = await authorizer.authorize(ctx);
+    } catch (err) {
+      if (err instanceof SessionUnavailableError) {
+        throw new ProxyError(503, 'no_session', err.message, {
+          'retry-after': String(err.retryAfterS),
+        });
+      }
+      throw err;
+    }
+    if (ctx.aborted) return;
+    res = await send(ctx, upstream, auth.headers);
+    read = undefined;
+    if (res.statusCode !== authorizer.rejectionStatus) break;
+    read = await readRejection(res);
+    if (
+      attempt === 2 ||
+      !read.complete ||
+      !authorizer.isStaleRejection(res.statusCode, read.body)
+    ) {
+      break;
+    }
+    ctx.replayed = true;
+    await authorizer.replace(auth.used);
+  }
+  if (!res) return;
+  ctx.upstreamStatus = res.statusCode ?? 502;
+  ctx.res.writeHead(ctx.upstreamStatus, res.statusMessage, responseHeaders(res, ctx.requestId));
+  if (read?.complete) {
+    ctx.res.end(read.body);
+    return;
+  }
+  if (read) ctx.res.write(read.body);
+  try {
+    await pipeline(res, ctx.res);
+  } catch {
+    // The client went away or the upstream broke off mid-body: nothing more can be said to the
+    // client, and pipeline has destroyed both ends.
+  }
+}

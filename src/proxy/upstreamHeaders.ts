@@ -1,0 +1,64 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Pass } from './context.js';
+
+/** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded in either direction. */
+export const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The header names a message's Connection header lists, lowercased. */
+export function connectionListed(connection: string | string[] | undefined): Set<string> {
+  const values = Array.isArray(connection) ? connection.join(',') : (connection ?? '');
+  return new Set(
+    values
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+/** Client headers the proxy replaces or must not pass on. */
+function isDropped(name: string, listed: Set<string>): boolean {
+  return (
+    hopByHop.has(name) ||
+    listed.has(name) ||
+    name === 'host' ||
+    name === 'authorization' ||
+    name === 'content-length' ||
+    name === 'expect' ||
+    name.startsWith('x-amz-')
+  );
+}
+
+/**
+ * The headers to forward: the client's, less hop-by-hop ones, those its Connection header names,
+ * and any Authorization, X-Amz-* or Host; Content-Length is set from the buffered body.
+ */
+export function forwardableHeaders(
+  headers: IncomingHttpHeaders,
+  bodyLength: number,
+  method: string,
+): Record<string, string | string[]> {
+  const listed = connectionListed(headers.connection);
+  const result: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || isDropped(name, listed)) continue;
+    result[name] = value;
+  }
+  if (bodyLength > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'].includes(method)) {
+    result['content-length'] = String(bodyLength);
+  }
+  return result;
+}
+
+export const upstreamHeaders: Pass = (ctx) => {
+  ctx.headers = forwardableHeaders(ctx.req.headers, ctx.body.length, ctx.req.method ?? 'GET');
+};

@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** Server-side bounds: header size and the time a client has to send headers and body. */
+export interface ServerLimits {
+  maxHeaderBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export const defaultLimits: ServerLimits = {
+  maxHeaderBytes: 16 * 1024,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+function rawError(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  code: string,
+  message: string,
+): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed
+ * requests get 400 and oversized headers 431, as JSON.
+ */
+export function createHardenedServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  limits: ServerLimits = defaultLimits,
+): Server {
+  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes }, handler);
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.on('connect', (_req, socket: Duplex) => {
+    rawError(
+      socket,
+      400,
+      'Bad Request',
+      'connect_refused',
+      'CONNECT is not supported; this is not an open proxy',
+    );
+  });
+  server.on('upgrade', (_req, socket: Duplex) => {
+    rawError(socket, 400, 'Bad Request', 'upgrade_refused', 'protocol upgrades are not proxied');
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      rawError(
+        socket,
+        431,
+        'Request Header Fields Too Large',
+        'headers_too_large',
+        'the request headers are too large',
+      );
+    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      rawError(
+        socket,
+        408,
+        'Request Timeout',
+        'request_timeout',
+        'the request took too long to arrive',
+      );
+    } else if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+    } else {
+      rawError(socket, 400, 'Bad Request', 'bad_request', 'the request could not be parsed');
+    }
+  });
+  return server;
+}

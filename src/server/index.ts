@@ -1,0 +1,2 @@
+export { startService, type Service, type ServiceOptions } from './service.js';
+export { createHardenedServer, defaultLimits, type ServerLimits } from './hardenedServer.js';

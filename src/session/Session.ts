@@ -1,0 +1,408 @@
+import {
+  isChallenge,
+  ScribeAuthError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  type AuthResult,
+  type Challenge,
+  type ScribeAuth,
+  type Tokens,
+} from '../auth/index.js';
+import { generateSync } from 'otplib';
+import { dueAt, nextBackoffMs } from './timing.js';
+
+/** Where the session stands; `/readyz` and the admin status report it. */
+export type SessionState =
+  | 'starting'
+  | 'ready'
+  | 'new-password-required'
+  | 'mfa-required'
+  | 'needs-login'
+  | 'degraded'
+  | 'unavailable';
+
+/** AWS credentials in the signer's shape. */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** The minimal logger the session writes to (pino's shape). */
+export interface SessionLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface SessionOptions {
+  auth: ScribeAuth;
+  mode: 'sigv4' | 'bearer';
+  username?: string | undefined;
+  password?: string | undefined;
+  refreshToken?: string | undefined;
+  mfaSecret?: string | undefined;
+  /** Refresh this long before expiry (at most half a lifetime). */
+  refreshMarginS: number;
+  /** Backoff between failed refreshes. */
+  backoff?: { baseMs: number; maxMs: number };
+  logger?: SessionLogger;
+  /** Called after each refresh attempt, for metrics. */
+  onRefresh?: (kind: 'tokens' | 'credentials', outcome: 'success' | 'failure') => void;
+  /** Called when the refresh token changes (a login) or is dropped (undefined). */
+  onRefreshToken?: (refreshToken: string | undefined) => void | Promise<void>;
+}
+
+/** No usable credentials: the proxy answers 503 with Retry-After. */
+export class SessionUnavailableError extends Error {
+  constructor(
+    readonly state: SessionState,
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+    this.name = 'SessionUnavailableError';
+  }
+}
+
+/** What the session can say about itself: states and times, never a secret. */
+export interface SessionStatus {
+  state: SessionState;
+  mode: 'sigv4' | 'bearer';
+  username: string | undefined;
+  identityId: string | undefined;
+  tokensExpireAt: string | undefined;
+  credentialsExpireAt: string | undefined;
+  lastRefreshAt: string | undefined;
+  lastError: string | undefined;
+  nextAttemptAt: string | undefined;
+}
+
+interface Held<T> {
+  value: T;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+const defaultBackoff = { baseMs: 1000, maxMs: 60_000 };
+
+/**
+ * One Cognito identity kept alive: tokens, identity id and federated credentials, refreshed a
+ * margin before expiry by one refresh at a time, with backoff when Cognito fails.
+ */
+export class Session {
+  readonly mode: 'sigv4' | 'bearer';
+  #state: SessionState = 'starting';
+  #username: string | undefined;
+  #password: string | undefined;
+  #refreshToken: string | undefined;
+  #tokens: Held<Tokens> | undefined;
+  #identityId: string | undefined;
+  #credentials: Held<SessionCredentials> | undefined;
+  #challenge: Challenge | undefined;
+  #inflight: Promise<void> | undefined;
+  #failures = 0;
+  #retryAt = 0;
+  #lastRefreshAt: number | undefined;
+  #lastError: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  readonly #opts: SessionOptions;
+  readonly #marginMs: number;
+
+  constructor(options: SessionOptions) {
+    this.#opts = options;
+    this.mode = options.mode;
+    this.#username = options.username;
+    this.#password = options.password;
+    this.#refreshToken = options.refreshToken;
+    this.#marginMs = options.refreshMarginS * 1000;
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** The pending challenge an operator must answer, if any. */
+  get challenge(): Challenge | undefined {
+    return this.#challenge;
+  }
+
+  /** Log in from the configured source; never throws (the state says how it went). */
+  async start(): Promise<void> {
+    await this.#refresh(false);
+  }
+
+  /** Stop the background refresh timer. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  /** Federated credentials for signing, refreshed first when they are due. */
+  async credentials(): Promise<SessionCredentials> {
+    if (this.mode !== 'sigv4') throw new Error('credentials() is for sigv4 mode');
+    if (this.#due(this.#credentials) && Date.now() >= this.#retryAt) await this.#refresh(false);
+    const held = this.#credentials;
+    if (held && held.expiresAt > Date.now()) return held.value;
+    throw this.#unavailable();
+  }
+
+  /** The access token for bearer mode, refreshed first when it is due. */
+  async accessToken(): Promise<string> {
+    if (this.#due(this.#tokens) && Date.now() >= this.#retryAt) await this.#refresh(false);
+    const held = this.#tokens;
+    if (held && held.expiresAt > Date.now()) return held.value.accessToken;
+    throw this.#unavailable();
+  }
+
+  /**
+   * The upstream rejected `stale` (expired or invalid): refresh once, unless another request
+   * already replaced it, and return what to retry with.
+   */
+  async replaceCredentials(stale: SessionCredentials): Promise<SessionCredentials> {
+    if (this.#credentials?.value === stale) await this.#refresh(true);
+    return this.credentials();
+  }
+
+  /** Like replaceCredentials, for a rejected bearer access token. */
+  async replaceAccessToken(stale: string): Promise<string> {
+    if (this.#tokens?.value.accessToken === stale) await this.#refresh(true);
+    return this.accessToken();
+  }
+
+  /** State and expiry times, never a token or a secret. */
+  status(): SessionStatus {
+    const iso = (ms: number | undefined) =>
+      ms === undefined ? undefined : new Date(ms).toISOString();
+    return {
+      state: this.#state,
+      mode: this.mode,
+      username: this.#username,
+      identityId: this.#identityId,
+      tokensExpireAt: iso(this.#tokens?.expiresAt),
+      credentialsExpireAt: iso(this.#credentials?.expiresAt),
+      lastRefreshAt: iso(this.#lastRefreshAt),
+      lastError: this.#lastError,
+      nextAttemptAt: this.#retryAt > Date.now() ? iso(this.#retryAt) : undefined,
+    };
+  }
+
+  /** Seconds until what the proxy signs with expires (credentials, or tokens in bearer mode). */
+  secondsUntilExpiry(): number | undefined {
+    const held = this.mode === 'sigv4' ? this.#credentials : this.#tokens;
+    return held ? Math.max(0, (held.expiresAt - Date.now()) / 1000) : undefined;
+  }
+
+  #due(held: Held<unknown> | undefined): boolean {
+    return !held || Date.now() >= dueAt(held.issuedAt, held.expiresAt, this.#marginMs);
+  }
+
+  #unavailable(): SessionUnavailableError {
+    const state = this.#state;
+    const retryAfterS =
+      this.#retryAt > Date.now() ? Math.ceil((this.#retryAt - Date.now()) / 1000) : 30;
+    const advice: Record<SessionState, string> = {
+      starting: 'the session is still logging in; retry shortly',
+      ready: 'the credentials expired; retry shortly',
+      degraded: 'Cognito is failing and the credentials expired; retry later',
+      unavailable: 'Cognito cannot be reached; retry later',
+      'needs-login': 'an operator must log in again (POST /admin/login)',
+      'mfa-required': 'an operator must answer MFA (POST /admin/mfa)',
+      'new-password-required': 'an operator must set a new password (POST /admin/password)',
+    };
+    return new SessionUnavailableError(state, `no Scribe session: ${advice[state]}`, retryAfterS);
+  }
+
+  /** One refresh at a time; callers during a refresh share it. */
+  #refresh(force: boolean): Promise<void> {
+    if (!this.#inflight) {
+      this.#inflight = this.#doRefresh(force).finally(() => {
+        this.#inflight = undefined;
+      });
+    }
+    return this.#inflight;
+  }
+
+  async #doRefresh(force: boolean): Promise<void> {
+    try {
+      await this.#ensureTokens(force);
+      if (this.mode === 'sigv4' && (force || this.#due(this.#credentials))) {
+        await this.#refreshCredentials();
+      }
+      this.#failures = 0;
+      this.#retryAt = 0;
+      this.#lastError = undefined;
+      this.#lastRefreshAt = Date.now();
+      this.#state = 'ready';
+    } catch (err) {
+      this.#onFailure(err);
+    }
+    this.#schedule();
+  }
+
+  async #ensureTokens(force: boolean): Promise<void> {
+    if (!force && !this.#due(this.#tokens)) return;
+    if (this.#refreshToken) {
+      try {
+        const result = await this.#opts.auth.getTokens({
+          refreshToken: this.#refreshToken,
+          username: this.#username,
+        });
+        this.#opts.onRefresh?.('tokens', 'success');
+        return this.#accept(result);
+      } catch (err) {
+        this.#opts.onRefresh?.('tokens', 'failure');
+        if (!(err instanceof UnauthorizedError)) throw err;
+        // Revoked or expired: it will never work again, so forget it (and the session file).
+        await this.#setRefreshToken(undefined);
+        if (!this.#password) throw err;
+        this.#opts.logger?.warn(
+          { event: 'refresh-token-rejected' },
+          'refresh token rejected; logging in with the password',
+        );
+      }
+    }
+    if (this.#username && this.#password) {
+      let result: AuthResult;
+      try {
+        result = await this.#opts.auth.getTokens({
+          username: this.#username,
+          password: this.#password,
+        });
+        this.#opts.onRefresh?.('tokens', 'success');
+      } catch (err) {
+        this.#opts.onRefresh?.('tokens', 'failure');
+        throw err;
+      }
+      return this.#accept(result);
+    }
+    throw new NeedsLogin('no refresh token or password to log in with');
+  }
+
+  async #accept(result: AuthResult): Promise<void> {
+    if (isChallenge(result)) {
+      if (result.challengeName === 'SOFTWARE_TOKEN_MFA' && this.#opts.mfaSecret) {
+        const code = generateSync({ secret: this.#opts.mfaSecret });
+        const tokens = await this.#opts.auth.respondToMfaChallenge(
+          result.username,
+          result.session,
+          code,
+        );
+        return this.#accept(tokens);
+      }
+      this.#challenge = result;
+      throw new ChallengePending(result);
+    }
+    this.#challenge = undefined;
+    this.#tokens = { value: result, issuedAt: Date.now(), expiresAt: result.expiresAt.getTime() };
+    if (result.refreshToken !== this.#refreshToken)
+      await this.#setRefreshToken(result.refreshToken);
+  }
+
+  async #refreshCredentials(): Promise<void> {
+    const tokens = this.#tokens?.value;
+    if (!tokens) throw new NeedsLogin('no tokens');
+    try {
+      this.#identityId ??= await this.#opts.auth.getFederatedId(tokens.idToken);
+      const c = await this.#opts.auth.getFederatedCredentials(this.#identityId, tokens.idToken);
+      this.#credentials = {
+        value: {
+          accessKeyId: c.accessKeyId,
+          secretAccessKey: c.secretKey,
+          sessionToken: c.sessionToken,
+        },
+        issuedAt: Date.now(),
+        expiresAt: c.expiration.getTime(),
+      };
+      this.#opts.onRefresh?.('credentials', 'success');
+    } catch (err) {
+      this.#opts.onRefresh?.('credentials', 'failure');
+      throw err;
+    }
+  }
+
+  async #setRefreshToken(token: string | undefined): Promise<void> {
+    this.#refreshToken = token;
+    try {
+      await this.#opts.onRefreshToken?.(token);
+    } catch (err) {
+      this.#opts.logger?.warn(
+        { event: 'session-file-failed', err: (err as Error).message },
+        'could not save the refresh token',
+      );
+    }
+  }
+
+  #onFailure(err: unknown): void {
+    if (err instanceof ChallengePending) {
+      this.#state =
+        err.challenge.challengeName === 'SOFTWARE_TOKEN_MFA'
+          ? 'mfa-required'
+          : 'new-password-required';
+      this.#lastError = err.message;
+      this.#purge();
+      this.#opts.logger?.warn({ event: 'session-challenge', state: this.#state }, err.message);
+      return;
+    }
+    const transient = err instanceof ServiceUnavailableError || err instanceof TooManyRequestsError;
+    const message = err instanceof Error ? err.message : String(err);
+    this.#lastError = message;
+    if (transient) {
+      this.#failures++;
+      this.#retryAt =
+        Date.now() + nextBackoffMs(this.#opts.backoff ?? defaultBackoff, this.#failures);
+      const stillValid = (this.mode === 'sigv4' ? this.#credentials : this.#tokens)?.expiresAt ?? 0;
+      this.#state = stillValid > Date.now() ? 'degraded' : 'unavailable';
+      this.#opts.logger?.warn(
+        { event: 'refresh-failed', state: this.#state, failures: this.#failures },
+        message,
+      );
+      return;
+    }
+    // Refused by Cognito (bad or revoked credentials, limits, reset required): an operator must
+    // act. LimitExceeded and friends are never retried automatically.
+    this.#state = 'needs-login';
+    this.#purge();
+    if (err instanceof ScribeAuthError || err instanceof NeedsLogin) {
+      this.#opts.logger?.warn({ event: 'session-needs-login' }, message);
+    } else {
+      this.#opts.logger?.warn({ event: 'session-error' }, message);
+    }
+  }
+
+  /** Forget every token, the identity id and the credentials. */
+  #purge(): void {
+    this.#tokens = undefined;
+    this.#identityId = undefined;
+    this.#credentials = undefined;
+  }
+
+  #schedule(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    let at: number | undefined;
+    if (this.#state === 'degraded' || this.#state === 'unavailable') at = this.#retryAt;
+    else if (this.#state === 'ready') {
+      const times = [this.#tokens, this.mode === 'sigv4' ? this.#credentials : undefined]
+        .filter((h): h is Held<never> => h !== undefined)
+        .map((h) => dueAt(h.issuedAt, h.expiresAt, this.#marginMs));
+      at = Math.min(...times);
+    }
+    if (at === undefined) return;
+    this.#timer = setTimeout(() => void this.#refresh(false), Math.max(0, at - Date.now()));
+    this.#timer.unref();
+  }
+}
+
+class ChallengePending extends Error {
+  constructor(readonly challenge: Challenge) {
+    super(
+      challenge.challengeName === 'SOFTWARE_TOKEN_MFA'
+        ? 'MFA code required: POST /admin/mfa, or set SCRIBE_MFA_SECRET'
+        : 'temporary password must be changed: POST /admin/password',
+    );
+  }
+}
+
+class NeedsLogin extends Error {}
