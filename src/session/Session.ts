@@ -47,6 +47,8 @@ export interface SessionOptions {
   /** Backoff between failed refreshes. */
   backoff?: { baseMs: number; maxMs: number };
   logger?: SessionLogger;
+  /** Refresh in the background when things come due (default); off, only on demand. */
+  proactive?: boolean;
   /** Called after each refresh attempt, for metrics. */
   onRefresh?: (kind: 'tokens' | 'credentials', outcome: 'success' | 'failure') => void;
   /** Called when the refresh token changes (a login) or is dropped (undefined). */
@@ -380,7 +382,7 @@ export class Session {
 
   #schedule(): void {
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#stopped) return;
+    if (this.#stopped || this.#opts.proactive === false) return;
     let at: number | undefined;
     if (this.#state === 'degraded' || this.#state === 'unavailable') at = this.#retryAt;
     else if (this.#state === 'ready') {
