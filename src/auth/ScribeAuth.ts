@@ -18,6 +18,7 @@ import {
   GetCredentialsForIdentityCommand,
   GetIdCommand,
 } from '@aws-sdk/client-cognito-identity';
+import { decodeJwt } from 'jose';
 import { parseQuery, signOutgoingRequest } from '../signing/index.js';
 import {
   CodeMismatchError,
@@ -551,13 +552,30 @@ function tokensFrom(
       httpStatus: 502,
     });
   }
-  const lifetime = result.ExpiresIn ?? 3600;
   return {
     accessToken: result.AccessToken,
     idToken: result.IdToken,
     refreshToken: refresh,
-    expiresAt: new Date(Date.now() + lifetime * 1000),
+    expiresAt: tokensExpireAt(result),
   };
+}
+
+/**
+ * When the tokens stop working: the earliest of ExpiresIn and the `exp` of both tokens (read,
+ * not verified: Cognito just issued them, and only the schedule depends on it). Some pools
+ * (and cognito-local) report an ExpiresIn that does not match the tokens' own lifetime.
+ */
+function tokensExpireAt(result: AuthenticationResultType): Date {
+  const times = [Date.now() + (result.ExpiresIn ?? 3600) * 1000];
+  for (const token of [result.AccessToken, result.IdToken]) {
+    try {
+      const exp = token ? decodeJwt(token).exp : undefined;
+      if (typeof exp === 'number') times.push(exp * 1000);
+    } catch {
+      // Not a JWT (a test double or an opaque token): ExpiresIn stands.
+    }
+  }
+  return new Date(Math.min(...times));
 }
 
 function unsupportedChallenge(name: ChallengeNameType | string): ScribeAuthError {

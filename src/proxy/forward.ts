@@ -124,6 +124,20 @@ function responseHeaders(res: IncomingMessage, requestId: string): string[] {
   return out;
 }
 
+/** Run a session call; no usable session becomes 503 with Retry-After. */
+async function withSession<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof SessionUnavailableError) {
+      throw new ProxyError(503, 'no_session', err.message, {
+        'retry-after': String(err.retryAfterS),
+      });
+    }
+    throw err;
+  }
+}
+
 /**
  * Authorise, send, and stream the answer back. A rejection that says the credentials went stale
  * (403 in sigv4, 401 in bearer) refreshes once and replays once: the body is buffered, and the
@@ -137,17 +151,7 @@ export async function forward(
   let res: IncomingMessage | undefined;
   let read: { body: Buffer; complete: boolean } | undefined;
   for (let attempt = 1; attempt <= 2; attempt++) {
-    let auth;
-    try {
-      auth = await authorizer.authorize(ctx);
-    } catch (err) {
-      if (err instanceof SessionUnavailableError) {
-        throw new ProxyError(503, 'no_session', err.message, {
-          'retry-after': String(err.retryAfterS),
-        });
-      }
-      throw err;
-    }
+    const auth = await withSession(() => authorizer.authorize(ctx));
     if (ctx.aborted) return;
     res = await send(ctx, upstream, auth.headers);
     read = undefined;
@@ -161,7 +165,7 @@ export async function forward(
       break;
     }
     ctx.replayed = true;
-    await authorizer.replace(auth.used);
+    await withSession(() => authorizer.replace(auth.used));
   }
   if (!res) return;
   ctx.upstreamStatus = res.statusCode ?? 502;

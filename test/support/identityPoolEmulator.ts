@@ -77,6 +77,11 @@ export class IdentityPoolEmulator {
     return this.#minted.get(accessKeyId);
   }
 
+  /** Every set of credentials minted so far. */
+  allMinted(): MintedCredentials[] {
+    return [...this.#minted.values()];
+  }
+
   /** Mint credentials without a token (for tests that only need a signer's inputs). */
   mint(identityId: string, seconds = this.credentialSeconds): MintedCredentials {
     const credentials: MintedCredentials = {

@@ -1,0 +1,239 @@
+import { expect } from 'chai';
+import { connect } from 'node:net';
+import { ScribeAuth } from '../../src/index.js';
+import { call } from '../support/http.js';
+import { World } from '../support/world.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the proxy under faults', function () {
+  this.timeout(60_000);
+
+  describe('a revoked refresh token', function () {
+    let world: World;
+
+    before(async function () {
+      world = await World.start({
+        mode: 'bearer',
+        lifetimes: { accessSeconds: 3, idSeconds: 3 },
+      });
+    });
+    after(async function () {
+      await world?.stop();
+    });
+
+    async function revoke(refreshToken: string) {
+      const auth = new ScribeAuth({
+        clientId: world.pool.clientId,
+        endpoints: { cognitoIdentityProvider: world.cognito.endpoint },
+      });
+      await auth.revokeRefreshToken(refreshToken);
+      auth.destroy();
+    }
+
+    it('with a password configured: logs in again and keeps serving', async function () {
+      const { refreshToken } = await world.login();
+      const { service, logs } = await world.proxy({
+        SCRIBE_AUTH_MODE: 'bearer',
+        SCRIBE_REFRESH_TOKEN: refreshToken,
+        REFRESH_MARGIN_S: '1',
+      });
+      expect((await call(service.proxyUrl, { path: '/a' })).status).to.equal(200);
+      await revoke(refreshToken);
+      await sleep(3_200);
+      const answer = await call(service.proxyUrl, { path: '/b' });
+      expect(answer.status, answer.body.toString()).to.equal(200);
+      expect(service.session.state).to.equal('ready');
+      expect(logs.records().some((r) => r['event'] === 'refresh-token-rejected')).to.equal(true);
+      await service.close(1000);
+    });
+
+    it('without a password: 503 with Retry-After, and /readyz says needs-login', async function () {
+      const { refreshToken } = await world.login();
+      const { service } = await world.proxy({
+        SCRIBE_AUTH_MODE: 'bearer',
+        SCRIBE_REFRESH_TOKEN: refreshToken,
+        SCRIBE_PASSWORD: undefined,
+        SCRIBE_USERNAME: undefined,
+        REFRESH_MARGIN_S: '1',
+      });
+      expect((await call(service.proxyUrl, { path: '/a' })).status).to.equal(200);
+      await revoke(refreshToken);
+      await sleep(3_200);
+      const answer = await call(service.proxyUrl, { path: '/b' });
+      expect(answer.status).to.equal(503);
+      expect(Number(answer.headers['retry-after'])).to.be.greaterThan(0);
+      expect(answer.json<{ error: { code: string; message: string } }>().error).to.deep.include({
+        code: 'no_session',
+      });
+      expect(answer.body.toString()).to.include('POST /admin/login');
+      const ready = await call(service.adminUrl, { path: '/readyz' });
+      expect(ready.status).to.equal(503);
+      expect(ready.json()).to.include({ state: 'needs-login' });
+      await service.close(1000);
+    });
+  });
+
+  describe('bearer mode (Scribe API v2)', function () {
+    let world: World;
+
+    before(async function () {
+      world = await World.start({ mode: 'bearer' });
+    });
+    after(async function () {
+      await world?.stop();
+    });
+
+    it('sends the raw access token in Authorization', async function () {
+      const { service } = await world.proxy({
+        SCRIBE_AUTH_MODE: 'bearer',
+        SCRIBE_API_URL: `${world.upstream.url}/v2`,
+        SCRIBE_IDENTITY_POOL_ID: undefined,
+      });
+      const answer = await call(service.proxyUrl, {
+        path: '/tasks',
+        headers: { authorization: 'Bearer from-the-client' },
+      });
+      expect(answer.status, answer.body.toString()).to.equal(200);
+      const arrival = world.upstream.arrivals.at(-1);
+      expect(arrival?.url).to.equal('/v2/tasks');
+      expect(arrival?.headers['authorization']).to.not.match(/^Bearer /);
+      expect(await world.isAccessToken(String(arrival?.headers['authorization']))).to.equal(true);
+      await service.close(1000);
+    });
+
+    it('a 401 refreshes once and replays once', async function () {
+      const { service } = await world.proxy({ SCRIBE_AUTH_MODE: 'bearer' });
+      world.upstream.arrivals.length = 0;
+      let first = true;
+      world.upstream.respond = (_arrival, res) => {
+        if (!first) return false;
+        first = false;
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"message":"Unauthorized"}');
+        return true;
+      };
+      const before = (await service.metrics.refreshes.get()).values.reduce(
+        (n, v) => n + v.value,
+        0,
+      );
+      const answer = await call(service.proxyUrl, { method: 'POST', path: '/x', body: 'again' });
+      world.upstream.respond = undefined;
+      expect(answer.status).to.equal(200);
+      expect(world.upstream.arrivals).to.have.length(2);
+      expect(world.upstream.arrivals[1]?.body.toString()).to.equal('again');
+      const after = (await service.metrics.refreshes.get()).values.reduce((n, v) => n + v.value, 0);
+      expect(after - before).to.equal(1);
+      await service.close(1000);
+    });
+  });
+
+  describe('Cognito and the upstream failing', function () {
+    let world: World;
+
+    before(async function () {
+      world = await World.start({
+        lifetimes: { accessSeconds: 2, idSeconds: 2 },
+        credentialSeconds: 120,
+      });
+    });
+    after(async function () {
+      await world?.stop();
+    });
+
+    it('upstream down: 502', async function () {
+      const { service } = await world.proxy({ SCRIBE_API_URL: 'http://127.0.0.1:9/v1' });
+      const answer = await call(service.proxyUrl, { path: '/x' });
+      expect(answer.status).to.equal(502);
+      expect(answer.json<{ error: { code: string; message: string } }>().error.code).to.equal(
+        'upstream_unreachable',
+      );
+      expect(answer.body.toString()).to.not.include('127.0.0.1');
+      await service.close(1000);
+    });
+
+    it('upstream slower than UPSTREAM_TIMEOUT_MS: 504, and the upstream request is cancelled', async function () {
+      const { service } = await world.proxy({ UPSTREAM_TIMEOUT_MS: '300' });
+      let upstreamSawClose = false;
+      world.upstream.respond = (_arrival, res) => {
+        res.on('close', () => {
+          upstreamSawClose = true;
+        });
+        setTimeout(() => {
+          if (!res.destroyed) res.end('late');
+        }, 2000);
+        return true;
+      };
+      const answer = await call(service.proxyUrl, { path: '/slow' });
+      world.upstream.respond = undefined;
+      expect(answer.status).to.equal(504);
+      await sleep(100);
+      expect(upstreamSawClose).to.equal(true);
+      await service.close(1000);
+    });
+
+    it('a client abort mid-upload: no crash, nothing upstream, no leaked socket', async function () {
+      const { service } = await world.proxy();
+      world.upstream.arrivals.length = 0;
+      const url = new URL(service.proxyUrl);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+          socket.write(Buffer.alloc(5000));
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 100);
+        });
+      });
+      await sleep(200);
+      const connections = await new Promise<number>((resolve, reject) =>
+        service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+      );
+      expect(connections).to.equal(0);
+      expect(world.upstream.arrivals).to.have.length(0);
+      expect((await call(service.proxyUrl, { path: '/still-alive' })).status).to.equal(200);
+      await service.close(1000);
+    });
+
+    it('a client abort while waiting on the upstream cancels the upstream request', async function () {
+      const { service } = await world.proxy();
+      let upstreamSawClose = false;
+      world.upstream.respond = (_arrival, res) => {
+        res.on('close', () => {
+          upstreamSawClose = true;
+        });
+        return true; // never answers
+      };
+      const url = new URL(service.proxyUrl);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write('GET /hang HTTP/1.1\r\nHost: x\r\n\r\n');
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 200);
+        });
+      });
+      await sleep(200);
+      world.upstream.respond = undefined;
+      expect(upstreamSawClose).to.equal(true);
+      await service.close(1000);
+    });
+
+    it('Cognito unreachable while the credentials are valid: keeps serving, degraded', async function () {
+      const { service } = await world.proxy({ REFRESH_MARGIN_S: '1' });
+      expect((await call(service.proxyUrl, { path: '/before' })).status).to.equal(200);
+      await world.cognito.stop();
+      await sleep(2_500); // the tokens come due and their refresh fails
+      const answer = await call(service.proxyUrl, { path: '/during' });
+      expect(answer.status, answer.body.toString()).to.equal(200);
+      await sleep(500);
+      expect(service.session.state).to.equal('degraded');
+      const ready = await call(service.adminUrl, { path: '/readyz' });
+      expect(ready.status).to.equal(200);
+      expect(ready.json()).to.include({ state: 'degraded' });
+      await service.close(1000);
+    });
+  });
+});
