@@ -163,13 +163,16 @@ export class Session {
    * already replaced it, and return what to retry with.
    */
   async replaceCredentials(stale: SessionCredentials): Promise<SessionCredentials> {
-    if (this.#credentials?.value === stale) await this.#refresh(true);
+    // Twice at most: a refresh already in flight (that we joined) may not have been forced.
+    for (let i = 0; i < 2 && this.#credentials?.value === stale; i++) await this.#refresh(true);
     return this.credentials();
   }
 
   /** Like replaceCredentials, for a rejected bearer access token. */
   async replaceAccessToken(stale: string): Promise<string> {
-    if (this.#tokens?.value.accessToken === stale) await this.#refresh(true);
+    for (let i = 0; i < 2 && this.#tokens?.value.accessToken === stale; i++) {
+      await this.#refresh(true);
+    }
     return this.accessToken();
   }
 

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const minimal = {
+  SCRIBE_CLIENT_ID: 'client',
+  SCRIBE_USER_POOL_ID: 'eu-west-2_pool',
+  SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:pool',
+  SCRIBE_USERNAME: 'me',
+  SCRIBE_PASSWORD: 'pw',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', function () {
+  it("defaults to Scribe's v1 API, sigv4, eu-west-2 and loopback listeners", function () {
+    const config = loadConfig(minimal);
+    expect(config.apiUrl.toString()).to.equal('https://mi.scribelabs.ai/v1');
+    expect(config).to.include({
+      authMode: 'sigv4',
+      region: 'eu-west-2',
+      proxyHost: '127.0.0.1',
+      proxyPort: 8080,
+      adminHost: '127.0.0.1',
+      adminPort: 8081,
+      maxBodyBytes: 10 * 1024 * 1024,
+      upstreamTimeoutMs: 30_000,
+      refreshMarginS: 300,
+      logLevel: 'info',
+    });
+  });
+
+  it('reports every problem at once', function () {
+    const found = problems({
+      SCRIBE_API_URL: 'ftp://x',
+      SCRIBE_AUTH_MODE: 'magic',
+      PROXY_PORT: '80a',
+      ADMIN_PORT: '70000',
+      LOG_LEVEL: 'loud',
+      PROXY_MAX_BODY_BYTES: '-1',
+    });
+    expect(found.join('\n')).to.include('SCRIBE_API_URL');
+    for (const name of [
+      'SCRIBE_AUTH_MODE',
+      'SCRIBE_CLIENT_ID',
+      'SCRIBE_USER_POOL_ID',
+      'PROXY_PORT',
+      'ADMIN_PORT',
+      'LOG_LEVEL',
+      'PROXY_MAX_BODY_BYTES',
+      'no login source',
+    ]) {
+      expect(found.join('\n'), name).to.include(name);
+    }
+  });
+
+  it('sigv4 mode needs an identity pool; bearer mode does not', function () {
+    const { SCRIBE_IDENTITY_POOL_ID: _, ...withoutPool } = minimal;
+    expect(problems(withoutPool)).to.deep.equal([
+      'missing setting: SCRIBE_IDENTITY_POOL_ID (needed in sigv4 mode)',
+    ]);
+    expect(problems({ ...withoutPool, SCRIBE_AUTH_MODE: 'bearer' })).to.deep.equal([]);
+  });
+
+  it('accepts a refresh token, a session file or an admin token as the login source', function () {
+    const { SCRIBE_USERNAME: _u, SCRIBE_PASSWORD: _p, ...base } = minimal;
+    expect(problems(base)).to.have.length(1);
+    expect(problems({ ...base, SCRIBE_REFRESH_TOKEN: 'r' })).to.deep.equal([]);
+    expect(problems({ ...base, SCRIBE_SESSION_FILE: '/tmp/s' })).to.deep.equal([]);
+    expect(problems({ ...base, ADMIN_TOKEN: 'a'.repeat(32) })).to.deep.equal([]);
+  });
+
+  it('refuses short admin and client tokens, and an upstream URL with a query or credentials', function () {
+    const found = problems({
+      ...minimal,
+      ADMIN_TOKEN: 'short',
+      PROXY_CLIENT_TOKEN: 'short',
+      SCRIBE_API_URL: 'https://user:pw@api.example.com/v1?x=1',
+    });
+    expect(found).to.have.length(3);
+    expect(found.join('\n')).to.not.include('pw@');
+  });
+
+  it('names the variable, never echoes a secret value', function () {
+    const found = problems({ ...minimal, ADMIN_TOKEN: 'sekrit' });
+    expect(found.join('\n')).to.include('ADMIN_TOKEN').and.not.include('sekrit');
+  });
+});
