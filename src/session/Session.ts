@@ -144,7 +144,7 @@ export class Session {
   /** Federated credentials for signing, refreshed first when they are due. */
   async credentials(): Promise<SessionCredentials> {
     if (this.mode !== 'sigv4') throw new Error('credentials() is for sigv4 mode');
-    if (this.#due(this.#credentials) && Date.now() >= this.#retryAt) await this.#refresh(false);
+    if (this.#due(this.#credentials) && this.#mayRefresh()) await this.#refresh(false);
     const held = this.#credentials;
     if (held && held.expiresAt > Date.now()) return held.value;
     throw this.#unavailable();
@@ -152,7 +152,7 @@ export class Session {
 
   /** The access token for bearer mode, refreshed first when it is due. */
   async accessToken(): Promise<string> {
-    if (this.#due(this.#tokens) && Date.now() >= this.#retryAt) await this.#refresh(false);
+    if (this.#due(this.#tokens) && this.#mayRefresh()) await this.#refresh(false);
     const held = this.#tokens;
     if (held && held.expiresAt > Date.now()) return held.value.accessToken;
     throw this.#unavailable();
@@ -197,6 +197,15 @@ export class Session {
   secondsUntilExpiry(): number | undefined {
     const held = this.mode === 'sigv4' ? this.#credentials : this.#tokens;
     return held ? Math.max(0, (held.expiresAt - Date.now()) / 1000) : undefined;
+  }
+
+  /**
+   * Whether a request may start a refresh: not while backing off, and not once Cognito refused
+   * the login or asked for a challenge (retrying would burn the user's attempts; an operator acts).
+   */
+  #mayRefresh(): boolean {
+    if (Date.now() < this.#retryAt) return false;
+    return !['needs-login', 'mfa-required', 'new-password-required'].includes(this.#state);
   }
 
   #due(held: Held<unknown> | undefined): boolean {
