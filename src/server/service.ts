@@ -1,4 +1,3 @@
-import type { Router } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScribeAuth } from '../auth/index.js';
@@ -16,7 +15,8 @@ import {
   sigv4Authorizer,
   upstreamAgent,
 } from '../proxy/index.js';
-import { Session } from '../session/index.js';
+import { adminRouter } from '../admin/index.js';
+import { deleteSessionFile, readSessionFile, Session, writeSessionFile } from '../session/index.js';
 import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { createHardenedServer } from './hardenedServer.js';
@@ -37,13 +37,8 @@ export interface Service {
 
 export interface ServiceOptions {
   logger?: Logger;
-  /** Builds the /admin router (absent: admin routes answer 404). */
-  adminRouter?: (deps: {
-    session: Session;
-    auth: ScribeAuth;
-    config: Config;
-    logger: Logger;
-  }) => Router;
+  /** Override the admin password routes' rate limit (tests). */
+  passwordRateLimit?: { limit: number; windowMs: number };
 }
 
 function listen(server: Server, host: string, port: number): Promise<string> {
@@ -81,12 +76,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
       cognitoIdentity: config.identityEndpoint,
     },
   });
-  const session = new Session({
+  // The session file, when there is one, holds the newest refresh token the proxy saw.
+  const saved = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;
+  const sessionFile = config.sessionFile;
+  const session: Session = new Session({
     auth,
     mode: config.authMode,
-    username: config.username,
+    username: config.username ?? saved?.username,
     password: config.password,
-    refreshToken: config.refreshToken,
+    refreshToken: saved?.refreshToken ?? config.refreshToken,
+    onRefreshToken: sessionFile
+      ? (refreshToken) =>
+          refreshToken
+            ? writeSessionFile(sessionFile, { refreshToken, username: session.status().username })
+            : deleteSessionFile(sessionFile)
+      : undefined,
     mfaSecret: config.mfaSecret,
     refreshMarginS: config.refreshMarginS,
     logger,
@@ -127,8 +131,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   const admin = createAdminApp(
     healthRoutes(session, metrics),
-    config.adminToken && options.adminRouter
-      ? options.adminRouter({ session, auth, config, logger })
+    config.adminToken
+      ? adminRouter({
+          session,
+          adminToken: config.adminToken,
+          passwordRateLimit: options.passwordRateLimit,
+          onAction: (action, outcome, detail) =>
+            logger.info(
+              { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
+              `admin ${action} ${outcome}`,
+            ),
+        })
       : undefined,
   );
   const adminServer = createHardenedServer((req, res) => admin(req, res));

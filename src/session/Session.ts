@@ -6,6 +6,7 @@ import {
   UnauthorizedError,
   type AuthResult,
   type Challenge,
+  type CodeDelivery,
   type ScribeAuth,
   type Tokens,
 } from '../auth/index.js';
@@ -228,14 +229,27 @@ export class Session {
     return new SessionUnavailableError(state, `no Scribe session: ${advice[state]}`, retryAfterS);
   }
 
-  /** One refresh at a time; callers during a refresh share it. */
+  /** One refresh at a time; callers during a refresh (or an operator action) share it. */
   #refresh(force: boolean): Promise<void> {
-    if (!this.#inflight) {
-      this.#inflight = this.#doRefresh(force).finally(() => {
-        this.#inflight = undefined;
-      });
-    }
-    return this.#inflight;
+    return this.#inflight ?? this.#exclusive(() => this.#doRefresh(force));
+  }
+
+  /**
+   * Run `operation` alone: after whatever is in flight, and with later refreshes waiting for it.
+   * Operator actions and refreshes never interleave.
+   */
+  async #exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    while (this.#inflight) await this.#inflight;
+    const run = operation();
+    const settled: Promise<void> = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inflight = settled;
+    void settled.finally(() => {
+      if (this.#inflight === settled) this.#inflight = undefined;
+    });
+    return run;
   }
 
   async #doRefresh(force: boolean): Promise<void> {
@@ -244,15 +258,162 @@ export class Session {
       if (this.mode === 'sigv4' && (force || this.#due(this.#credentials))) {
         await this.#refreshCredentials();
       }
-      this.#failures = 0;
-      this.#retryAt = 0;
-      this.#lastError = undefined;
-      this.#lastRefreshAt = Date.now();
-      this.#state = 'ready';
+      this.#markReady();
     } catch (err) {
       this.#onFailure(err);
     }
     this.#schedule();
+  }
+
+  #markReady(): void {
+    this.#failures = 0;
+    this.#retryAt = 0;
+    this.#lastError = undefined;
+    this.#lastRefreshAt = Date.now();
+    this.#state = 'ready';
+  }
+
+  /**
+   * Finish a login whose tokens were just accepted: fetch credentials (sigv4) and become ready.
+   * A challenge or failure sets the state; failures other than a pending challenge are rethrown
+   * so an operator sees Cognito's reason.
+   */
+  async #completeLogin(login: () => Promise<void>): Promise<SessionStatus> {
+    try {
+      await login();
+      if (this.mode === 'sigv4') await this.#refreshCredentials();
+      this.#markReady();
+    } catch (err) {
+      this.#onFailure(err);
+      if (!(err instanceof ChallengePending)) {
+        this.#schedule();
+        throw err;
+      }
+    }
+    this.#schedule();
+    return this.status();
+  }
+
+  async #passwordLogin(): Promise<SessionStatus> {
+    const username = this.#username;
+    const password = this.#password;
+    if (!username || !password) {
+      throw new SessionConflictError(
+        'no username and password: send them, or configure SCRIBE_USERNAME and SCRIBE_PASSWORD',
+      );
+    }
+    this.#purge();
+    this.#challenge = undefined;
+    return this.#completeLogin(async () => {
+      const result = await this.#opts.auth.getTokens({ username, password });
+      await this.#accept(result);
+    });
+  }
+
+  /** (Re)start the session with a password login; given values replace the configured ones. */
+  login(
+    credentials: { username?: string | undefined; password?: string | undefined } = {},
+  ): Promise<SessionStatus> {
+    return this.#exclusive(async () => {
+      if (credentials.username) this.#username = credentials.username;
+      if (credentials.password) this.#password = credentials.password;
+      return this.#passwordLogin();
+    });
+  }
+
+  /** Answer the pending MFA challenge with a TOTP code. */
+  answerMfa(code: string): Promise<SessionStatus> {
+    return this.#exclusive(async () => {
+      const challenge = this.#challenge;
+      if (challenge?.challengeName !== 'SOFTWARE_TOKEN_MFA') {
+        throw new SessionConflictError(
+          `no MFA challenge is pending (the session is ${this.#state})`,
+        );
+      }
+      const tokens = await this.#opts.auth.respondToMfaChallenge(
+        challenge.username,
+        challenge.session,
+        code,
+      );
+      return this.#completeLogin(() => this.#accept(tokens));
+    });
+  }
+
+  /**
+   * Set a new password: answers a pending NEW_PASSWORD_REQUIRED, or changes the logged-in user's
+   * password (with `currentPassword`, else the configured one). The session goes on with it.
+   */
+  setPassword(newPassword: string, currentPassword?: string): Promise<SessionStatus> {
+    return this.#exclusive(async () => {
+      const challenge = this.#challenge;
+      if (challenge?.challengeName === 'NEW_PASSWORD_REQUIRED') {
+        const result = await this.#opts.auth.respondToNewPasswordChallenge(
+          challenge.username,
+          challenge.session,
+          newPassword,
+          {},
+          challenge.requiredAttributes,
+        );
+        this.#password = newPassword;
+        return this.#completeLogin(() => this.#accept(result));
+      }
+      const tokens = this.#tokens;
+      if (!tokens || tokens.expiresAt <= Date.now()) {
+        throw new SessionConflictError(`log in first (the session is ${this.#state})`);
+      }
+      const current = currentPassword ?? this.#password;
+      if (!current) throw new SessionConflictError('send the current password as "password"');
+      await this.#opts.auth.changePasswordWithToken(tokens.value.accessToken, current, newPassword);
+      this.#password = newPassword;
+      return this.status();
+    });
+  }
+
+  /** Send a password-reset code to the session's user (or `username`). */
+  async requestPasswordReset(username?: string): Promise<CodeDelivery> {
+    const user = username ?? this.#username;
+    if (!user) throw new SessionConflictError('send the username: none is configured');
+    return this.#opts.auth.requestPasswordReset(user);
+  }
+
+  /** Confirm a reset with its code; for the session's own user, the session logs in with it. */
+  async confirmPasswordReset(
+    code: string,
+    newPassword: string,
+    username?: string,
+  ): Promise<SessionStatus> {
+    const user = username ?? this.#username;
+    if (!user) throw new SessionConflictError('send the username: none is configured');
+    await this.#opts.auth.forgotPassword(user, newPassword, code);
+    if (user !== this.#username) return this.status();
+    return this.#exclusive(async () => {
+      this.#password = newPassword;
+      if (this.#state === 'ready' || this.#state === 'degraded') return this.status();
+      return this.#passwordLogin();
+    });
+  }
+
+  /**
+   * Revoke the refresh token at Cognito and forget everything the session holds (federated
+   * credentials stay valid at AWS until they expire, so they must not be used again). Then log in
+   * again with the password, if there is one; else wait for an operator.
+   */
+  revoke(): Promise<SessionStatus> {
+    return this.#exclusive(async () => {
+      const token = this.#refreshToken;
+      try {
+        if (token) await this.#opts.auth.revokeRefreshToken(token);
+      } finally {
+        this.#purge();
+        this.#challenge = undefined;
+        await this.#setRefreshToken(undefined);
+      }
+      if (this.#username && this.#password) return this.#passwordLogin();
+      this.#state = 'needs-login';
+      this.#lastError = 'the refresh token was revoked; log in again';
+      this.#schedule();
+      return this.status();
+    });
   }
 
   async #ensureTokens(force: boolean): Promise<void> {
@@ -420,3 +581,8 @@ class ChallengePending extends Error {
 }
 
 class NeedsLogin extends Error {}
+
+/** An operator action that does not fit the session's state (the admin API answers 409). */
+export class SessionConflictError extends Error {
+  override name = 'SessionConflictError';
+}

@@ -1,5 +1,6 @@
 export {
   Session,
+  SessionConflictError,
   SessionUnavailableError,
   type SessionCredentials,
   type SessionLogger,
@@ -7,3 +8,9 @@ export {
   type SessionState,
   type SessionStatus,
 } from './Session.js';
+export {
+  deleteSessionFile,
+  readSessionFile,
+  writeSessionFile,
+  type SessionFileContents,
+} from './sessionFile.js';

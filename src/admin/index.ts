@@ -1,0 +1,1 @@
+export { adminRouter, type AdminRouterOptions } from './adminRouter.js';
