@@ -13,7 +13,6 @@ export const cognitoOptions: OptionSpec[] = [
     flag: 'client-secret',
     env: 'SCRIBE_CLIENT_SECRET',
     help: 'app client secret, if any',
-    secret: true,
   },
   {
     flag: 'cognito-endpoint',
@@ -22,6 +21,13 @@ export const cognitoOptions: OptionSpec[] = [
   },
 ];
 
+/** The new password option: from SCRIBE_NEW_PASSWORD or a prompt, never required on argv. */
+export const newPasswordOption: OptionSpec = {
+  flag: 'new-password',
+  env: 'SCRIBE_NEW_PASSWORD',
+  help: 'the new password (prefer the prompt or the env variable)',
+};
+
 /** Options of commands that log in. */
 export const loginOptions: OptionSpec[] = [
   { flag: 'username', env: 'SCRIBE_USERNAME', help: 'username' },
@@ -29,21 +35,42 @@ export const loginOptions: OptionSpec[] = [
     flag: 'password',
     env: 'SCRIBE_PASSWORD',
     help: 'password (prefer the prompt or the env variable: argv is visible to other users)',
-    secret: true,
   },
   {
     flag: 'refresh-token',
     env: 'SCRIBE_REFRESH_TOKEN',
     help: 'log in with a refresh token instead',
-    secret: true,
   },
   {
     flag: 'mfa-secret',
     env: 'SCRIBE_MFA_SECRET',
     help: 'TOTP secret, to answer MFA unattended',
-    secret: true,
   },
+  newPasswordOption,
 ];
+
+/** Options naming the session file. */
+export const sessionFileOption: OptionSpec = {
+  flag: 'session-file',
+  env: 'SCRIBE_SESSION_FILE',
+  help: 'file that keeps the refresh token (written 0600)',
+};
+
+/** A secret from its option/env, else asked for on a terminal, else a usage error. */
+export async function secretInput(
+  values: Record<string, string | undefined>,
+  flag: string,
+  env: string,
+  question: string,
+): Promise<string> {
+  const value = values[flag];
+  if (value) return value;
+  if (!canPrompt())
+    throw new UsageError(`missing ${env}: set it, or run on a terminal to be asked`);
+  const answer = await ask(question, true);
+  if (!answer) throw new UsageError(`no value given for ${env}`);
+  return answer;
+}
 
 /** A ScribeAuth built from parsed options. */
 export function authFrom(values: Record<string, string | undefined>): ScribeAuth {
@@ -77,21 +104,25 @@ export async function logIn(
   const username = values['username'];
   if (!username)
     throw new UsageError('missing --username (or SCRIBE_USERNAME), or --refresh-token');
-  let password = values['password'];
-  if (!password) {
-    if (!canPrompt()) {
-      throw new UsageError('no password: set SCRIBE_PASSWORD or run on a terminal to be asked');
-    }
-    password = await ask(`Password for ${username}: `, true);
-  }
+  const password = await secretInput(
+    values,
+    'password',
+    'SCRIBE_PASSWORD',
+    `Password for ${username}: `,
+  );
   let result = await auth.getTokens({ username, password });
   if (isChallenge(result) && result.challengeName === 'NEW_PASSWORD_REQUIRED') {
-    if (!canPrompt()) {
+    if (!values['new-password'] && !canPrompt()) {
       throw new UsageError(
-        'the password is temporary and must be changed: run this on a terminal to set a new one',
+        'the password is temporary and must be changed: set SCRIBE_NEW_PASSWORD or run on a terminal',
       );
     }
-    const newPassword = await ask('Temporary password: choose a new password: ', true);
+    const newPassword = await secretInput(
+      values,
+      'new-password',
+      'SCRIBE_NEW_PASSWORD',
+      'Temporary password: choose a new password: ',
+    );
     result = await auth.respondToNewPasswordChallenge(result.username, result.session, newPassword);
   }
   if (isChallenge(result) && result.challengeName === 'SOFTWARE_TOKEN_MFA') {

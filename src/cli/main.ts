@@ -1,24 +1,27 @@
 #!/usr/bin/env node
 import { ScribeAuthError } from '../auth/index.js';
-import { credentialsCommand, credentialsHelp } from './commands/credentials.js';
-import { serveCommand, serveHelp } from './commands/serve.js';
-import { tokensCommand, tokensHelp } from './commands/tokens.js';
+import { changePasswordCommand } from './commands/changePassword.js';
+import { credentialsCommand } from './commands/credentials.js';
+import { confirmPasswordCommand, forgotPasswordCommand } from './commands/forgotPassword.js';
+import { loginCommand } from './commands/login.js';
+import { mfaSetupCommand } from './commands/mfaSetup.js';
+import { revokeCommand } from './commands/revoke.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
 import { exitCodes, UsageError } from './usage.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
-const commands: Record<string, { run: Command; help: string; summary: string }> = {
-  serve: {
-    run: serveCommand,
-    help: serveHelp,
-    summary: 'run the signing proxy and admin listener',
-  },
-  tokens: { run: tokensCommand, help: tokensHelp, summary: 'log in and print Cognito tokens' },
-  credentials: {
-    run: credentialsCommand,
-    help: credentialsHelp,
-    summary: 'log in and print federated AWS credentials',
-  },
+const commands: Record<string, { run: Command; summary: string }> = {
+  serve: { run: serveCommand, summary: 'run the signing proxy and admin listener' },
+  tokens: { run: tokensCommand, summary: 'log in and print Cognito tokens' },
+  credentials: { run: credentialsCommand, summary: 'log in and print federated AWS credentials' },
+  login: { run: loginCommand, summary: 'log in and write the session file' },
+  'change-password': { run: changePasswordCommand, summary: 'change a (temporary) password' },
+  'forgot-password': { run: forgotPasswordCommand, summary: 'send a password-reset code' },
+  'confirm-password': { run: confirmPasswordCommand, summary: 'set a new password with the code' },
+  revoke: { run: revokeCommand, summary: 'revoke the refresh token, delete the session file' },
+  'mfa-setup': { run: mfaSetupCommand, summary: 'set up TOTP MFA with an authenticator app' },
 };
 
 function mainHelp(): string {

@@ -6,7 +6,6 @@ export interface OptionSpec {
   flag: string;
   env?: string;
   help: string;
-  secret?: boolean;
   boolean?: boolean;
 }
 

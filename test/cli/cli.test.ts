@@ -1,33 +1,11 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { isChallenge, ScribeAuth } from '../../src/index.js';
+import { runCli } from '../support/cli.js';
 import { CognitoLocal, type TestPool } from '../support/cognitoLocal.js';
 import { IdentityPoolEmulator } from '../support/identityPoolEmulator.js';
 import { generateSync } from 'otplib';
 
-const bin = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the built CLI with a clean environment plus `env`, no terminal attached. */
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 20_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const run = runCli;
 
 describe('the scribe-proxy CLI', function () {
   this.timeout(40_000);
@@ -107,7 +85,18 @@ describe('the scribe-proxy CLI', function () {
   });
 
   it('--help works on every command', async function () {
-    for (const args of [['--help'], ['tokens', '--help'], ['credentials', '--help']]) {
+    const commands = [
+      'serve',
+      'tokens',
+      'credentials',
+      'login',
+      'change-password',
+      'forgot-password',
+      'confirm-password',
+      'revoke',
+      'mfa-setup',
+    ];
+    for (const args of [['--help'], ...commands.map((c) => [c, '--help'])]) {
       const result = await run(args);
       expect(result.code, args.join(' ')).to.equal(0);
       expect(result.stdout).to.match(/^Usage: scribe-proxy/);
