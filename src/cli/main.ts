@@ -6,6 +6,7 @@ import { confirmPasswordCommand, forgotPasswordCommand } from './commands/forgot
 import { loginCommand } from './commands/login.js';
 import { mfaSetupCommand } from './commands/mfaSetup.js';
 import { revokeCommand } from './commands/revoke.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { exitCodes, UsageError } from './usage.js';
@@ -22,6 +23,10 @@ const commands: Record<string, { run: Command; summary: string }> = {
   'confirm-password': { run: confirmPasswordCommand, summary: 'set a new password with the code' },
   revoke: { run: revokeCommand, summary: 'revoke the refresh token, delete the session file' },
   'mfa-setup': { run: mfaSetupCommand, summary: 'set up TOTP MFA with an authenticator app' },
+  sandbox: {
+    run: sandboxCommand,
+    summary: 'run the whole flow on this machine, no account needed',
+  },
 };
 
 function mainHelp(): string {

@@ -70,6 +70,11 @@ export class CognitoLocal {
     return new CognitoLocal(started, dataDir);
   }
 
+  /** The cognito-local process id. */
+  get pid(): number | undefined {
+    return this.#process.child.pid;
+  }
+
   /** Create a pool (MFA optional, so TOTP can be enrolled) and an app client. */
   async createPool(lifetimes: TokenLifetimes = {}, name = 'scribe-test'): Promise<TestPool> {
     const pool = await this.admin.send(

@@ -96,6 +96,8 @@ export class VerifyingUpstream {
     if (this.respond && (await this.respond(arrival, res))) return;
     const echo = JSON.stringify({
       verified: true,
+      auth: this.#options.mode,
+      ...(verdict.accessKeyId ? { accessKeyId: verdict.accessKeyId } : {}),
       method: arrival.method,
       url: arrival.url,
       bodyBytes: body.length,

@@ -26,12 +26,15 @@ export async function serveCommand(argv: string[], print: (text: string) => void
   }
   const service = await startService(config);
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return; // a repeated signal must not cut the drain short
+      stopping = true;
       service.logger.info({ event: 'shutdown', signal }, 'draining in-flight requests');
       void service.close(10_000).then(resolve);
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   service.logger.flush();
 }

@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { call } from '../support/http.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('the front door: npm run sandbox', function () {
+  this.timeout(120_000);
+
+  it('starts, serves the printed GET and POST with verified signatures, and stops clean', async function () {
+    const child = spawn(
+      'npm',
+      ['run', 'sandbox', '--silent', '--', '--port', '0', '--admin-port', '0'],
+      {
+        cwd: root,
+        env: { ...process.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so Ctrl-C can be sent the way a terminal sends it: to the group.
+        detached: true,
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    // 'close' waits for every process holding the output pipes (npm and the sandbox under it).
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output}`)), 90_000);
+      const check = setInterval(() => {
+        if (output.includes('Press Ctrl-C')) {
+          clearInterval(check);
+          clearTimeout(timer);
+          resolve();
+        }
+      }, 100);
+      void exited.then(() => {
+        clearInterval(check);
+        clearTimeout(timer);
+        reject(new Error(`the sandbox exited:\n${output}`));
+      });
+    });
+
+    const get = /curl (http:\/\/127\.0\.0\.1:\d+)(\/tasks\?limit=10)/.exec(output);
+    const post =
+      /curl -X POST -H 'Content-Type: application\/json' -d '([^']+)' (http:\/\/127\.0\.0\.1:\d+)(\/tasks)/.exec(
+        output,
+      );
+    const dataDir = /data in (\S+)/.exec(output)?.[1];
+    const urls = [...output.matchAll(/(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1] as string);
+    expect(get && post && dataDir, output).to.not.equal(null);
+    if (!get?.[1] || !post?.[1] || !post[2] || !dataDir) throw new Error(output);
+
+    const got = await call(get[1], { path: get[2] });
+    expect(got.status, got.body.toString()).to.equal(200);
+    expect(got.json()).to.include({
+      verified: true,
+      auth: 'sigv4',
+      method: 'GET',
+      url: '/v1/tasks?limit=10',
+    });
+    const posted = await call(post[2], {
+      method: 'POST',
+      path: post[3],
+      headers: { 'content-type': 'application/json' },
+      body: post[1],
+    });
+    expect(posted.status).to.equal(200);
+    expect(posted.json()).to.include({ verified: true, method: 'POST', bodyBytes: post[1].length });
+
+    process.kill(-(child.pid as number), 'SIGINT');
+    await exited;
+    expect(output, output).to.include('Sandbox stopped; its data is removed.');
+    await access(dataDir).then(
+      () => expect.fail(`${dataDir} is still there`),
+      (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+    );
+    for (const url of new Set(urls)) {
+      expect(await refusesConnections(url), `${url} still answers`).to.equal(true);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/index.js';
+import { startService, type Service } from '../../src/server/index.js';
+import { CognitoLocal } from './cognitoLocal.js';
+import { IdentityPoolEmulator } from './identityPoolEmulator.js';
+import { VerifyingUpstream } from './verifyingUpstream.js';
+
+export interface SandboxOptions {
+  host: string;
+  port: number;
+  adminPort: number;
+  mode: 'sigv4' | 'bearer';
+  temporaryPassword: boolean;
+  logLevel: string;
+  /** Where progress lines go. */
+  progress: (line: string) => void;
+}
+
+/** The whole flow on loopback: a user pool, an identity pool, a verifying API and the proxy. */
+export interface Sandbox {
+  service: Service;
+  username: string;
+  password: string;
+  adminToken: string;
+  dataDir: string;
+  cognitoPid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const identityPoolId = 'eu-west-2:sandbox-identity-pool';
+
+/** Start everything, one progress line per step; stop() undoes all of it. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const undo of stops.splice(0).reverse()) await undo().catch(() => undefined);
+  };
+  try {
+    const cognito = await CognitoLocal.start();
+    stops.push(() => cognito.stop());
+    options.progress(
+      `cognito-local (a Cognito user pool) on ${cognito.endpoint}, data in ${cognito.dataDir}`,
+    );
+
+    const pool = await cognito.createPool({}, 'scribe-sandbox');
+    const username = 'sandbox-user';
+    const password = `Sandbox-${randomBytes(6).toString('hex')}-1a!`;
+    await cognito.createUser(pool, username, password, { temporary: options.temporaryPassword });
+    options.progress(
+      `user pool ${pool.userPoolId}, app client ${pool.clientId}, user ${username}` +
+        (options.temporaryPassword ? ' (temporary password: must be changed at first login)' : ''),
+    );
+
+    const emulator = await new IdentityPoolEmulator({
+      identityPoolId,
+      region: 'eu-west-2',
+      userPoolId: pool.userPoolId,
+      userPoolEndpoint: cognito.endpoint,
+      clientIds: [pool.clientId],
+    }).start();
+    stops.push(() => emulator.stop());
+    options.progress(`identity pool ${identityPoolId} on ${emulator.endpoint}`);
+
+    const upstream = await new VerifyingUpstream(
+      options.mode === 'sigv4'
+        ? { mode: 'sigv4', resolve: (id) => emulator.lookup(id) }
+        : { mode: 'bearer', checkBearer: (token) => token.split('.').length === 3 },
+    ).start();
+    stops.push(() => upstream.stop());
+    options.progress(`echo API (checks every ${options.mode} request) on ${upstream.url}/v1`);
+
+    const adminToken = randomBytes(18).toString('base64url');
+    const config = loadConfig({
+      SCRIBE_API_URL: `${upstream.url}/v1`,
+      SCRIBE_AUTH_MODE: options.mode,
+      SCRIBE_CLIENT_ID: pool.clientId,
+      SCRIBE_USER_POOL_ID: pool.userPoolId,
+      SCRIBE_IDENTITY_POOL_ID: options.mode === 'sigv4' ? identityPoolId : undefined,
+      SCRIBE_USERNAME: username,
+      SCRIBE_PASSWORD: password,
+      SCRIBE_COGNITO_ENDPOINT: cognito.endpoint,
+      SCRIBE_IDENTITY_ENDPOINT: emulator.endpoint,
+      PROXY_HOST: options.host,
+      PROXY_PORT: String(options.port),
+      ADMIN_HOST: options.host,
+      ADMIN_PORT: String(options.adminPort),
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: options.logLevel,
+    });
+    const service = await startService(config, { logger: createLogger(options.logLevel) });
+    stops.push(() => service.close(2000));
+    options.progress(
+      `scribe-proxy (${options.mode}) on ${service.proxyUrl}, admin on ${service.adminUrl}: session ${service.session.state}`,
+    );
+    return {
+      service,
+      username,
+      password,
+      adminToken,
+      dataDir: cognito.dataDir,
+      cognitoPid: cognito.pid,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
