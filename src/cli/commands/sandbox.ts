@@ -2,6 +2,7 @@ import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
 
 const specs: OptionSpec[] = [
+  { flag: 'host', help: 'listen address (default 127.0.0.1; 0.0.0.0 only inside a container)' },
   { flag: 'port', help: 'proxy port (default 8080; 0 for any free port)' },
   { flag: 'admin-port', help: 'admin port (default 8081; 0 for any free port)' },
   { flag: 'mode', help: 'sigv4 (Scribe API v1, default) or bearer (v2)' },
@@ -40,7 +41,7 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
   }
   const started = Date.now();
   const sandbox = await sandboxModule.startSandbox({
-    host: '127.0.0.1',
+    host: values['host'] ?? '127.0.0.1',
     port: port(values['port'], 8080, 'port'),
     adminPort: port(values['admin-port'], 8081, 'admin-port'),
     mode,

@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# scribe-proxy as a sidecar: build with the dev toolchain, run with production dependencies only.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY test ./test
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PROXY_HOST=0.0.0.0 \
+    PROXY_PORT=8080 \
+    ADMIN_HOST=127.0.0.1 \
+    ADMIN_PORT=8081 \
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist/src ./dist/src
+RUN mkdir -p /data && chown node:node /data
+# The proxy listens on all interfaces inside the container: set PROXY_CLIENT_TOKEN unless only
+# containers you trust share its network. The admin listener stays on loopback unless you move it.
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "dist/src/cli/main.js"]
+CMD ["serve"]
+
+# A self-contained demo (docker compose --profile sandbox up): the sandbox needs the dev
+# dependencies (cognito-local) and the test servers, so it runs from the build stage.
+FROM build AS sandbox
+ENV AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+USER node
+EXPOSE 8080 8081
+ENTRYPOINT ["node", "dist/src/cli/main.js", "sandbox", "--host", "0.0.0.0"]
