@@ -1,4 +1,9 @@
 import type { Session, SessionCredentials } from '../session/index.js';
+
+/** What the sigv4 authorizer needs of a session (a Session, or fixed credentials in benchmarks). */
+export type CredentialSource = Pick<Session, 'credentials' | 'replaceCredentials'>;
+/** What the bearer authorizer needs of a session. */
+export type TokenSource = Pick<Session, 'accessToken' | 'replaceAccessToken'>;
 import { signOutgoingRequest } from '../signing/index.js';
 import type { ProxyContext } from './context.js';
 
@@ -20,7 +25,7 @@ const staleMessages =
   /security token included in the request is (expired|invalid)|signature expired|token has expired/i;
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
-export function sigv4Authorizer(session: Session, apiUrl: URL, region: string): Authorizer {
+export function sigv4Authorizer(session: CredentialSource, apiUrl: URL, region: string): Authorizer {
   const protocol = apiUrl.protocol;
   const hostname = apiUrl.hostname.replace(/^\[|\]$/g, '');
   const port = apiUrl.port ? Number(apiUrl.port) : undefined;
@@ -53,7 +58,7 @@ export function sigv4Authorizer(session: Session, apiUrl: URL, region: string): 
 }
 
 /** The raw access token in Authorization, as Scribe's SDK sends it (Scribe API v2). */
-export function bearerAuthorizer(session: Session): Authorizer {
+export function bearerAuthorizer(session: TokenSource): Authorizer {
   return {
     rejectionStatus: 401,
     async authorize() {

@@ -68,11 +68,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         : { mode: 'bearer', checkBearer: (token) => token.split('.').length === 3 },
     ).start();
     stops.push(() => upstream.stop());
-    options.progress(`echo API (checks every ${options.mode} request) on ${upstream.url}/v1`);
+    options.progress(
+      `echo API (checks every ${options.mode} request) on ${upstream.url}/${options.mode === 'sigv4' ? 'v1' : 'v2'}`,
+    );
 
     const adminToken = randomBytes(18).toString('base64url');
     const config = loadConfig({
-      SCRIBE_API_URL: `${upstream.url}/v1`,
+      SCRIBE_API_URL: `${upstream.url}/${options.mode === 'sigv4' ? 'v1' : 'v2'}`,
       SCRIBE_AUTH_MODE: options.mode,
       SCRIBE_CLIENT_ID: pool.clientId,
       SCRIBE_USER_POOL_ID: pool.userPoolId,

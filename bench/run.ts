@@ -1,0 +1,424 @@
+/**
+ * `npm run bench`: what the proxy costs, as ratios measured side by side in one run.
+ * Writes a table to stdout and bench/RESULTS.md. Not part of `npm test`.
+ * BENCH_SECONDS (default 3) sets the length of each load run.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import autocannon from 'autocannon';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { signOutgoingRequest } from '../src/signing/index.js';
+import { call } from '../test/support/http.js';
+import { World } from '../test/support/world.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
+const serversJs = fileURLToPath(new URL('./servers.js', import.meta.url));
+const resultsPath = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));
+const MiB = 1024 * 1024;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+function canPin(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return cpus().length >= 2;
+  } catch {
+    return false;
+  }
+}
+const pinning = canPin();
+function pin(pid: number | undefined, cpu: number): void {
+  if (pinning && pid)
+    execFileSync('taskset', ['-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  ask<T>(message: string): Promise<T>;
+}
+
+async function startServer(kind: string, cpu: number, upstream = ''): Promise<Server> {
+  const child = fork(serversJs, [kind, upstream], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`${kind} exited (${code})`)));
+  });
+  pin(child.pid, cpu);
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    ask: <T>(message: string) =>
+      new Promise<T>((resolve) => {
+        child.once('message', (m) => resolve(m as T));
+        child.send(message);
+      }),
+  };
+}
+
+// ---- load ----------------------------------------------------------------------------------
+
+interface Workload {
+  name: string;
+  method: 'GET' | 'POST';
+  body?: Buffer;
+}
+const workloads: Workload[] = [
+  { name: 'small GET', method: 'GET' },
+  { name: '64 KiB POST', method: 'POST', body: randomBytes(64 * 1024) },
+  { name: '1 MiB POST', method: 'POST', body: randomBytes(MiB) },
+];
+const connectionCounts = [20, 200];
+const targets = ['direct', 'http-proxy', 'scribe-sigv4', 'scribe-bearer'] as const;
+type Target = (typeof targets)[number];
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, workload: Workload, connections: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${url}/items?id=42&tag=a`,
+    method: workload.method,
+    connections,
+    duration: seconds,
+    ...(workload.body
+      ? { body: workload.body, headers: { 'content-type': 'application/octet-stream' } }
+      : {}),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+// ---- signing -------------------------------------------------------------------------------
+
+async function opsPerSecond(run: () => Promise<unknown>, minMs = 700): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < minMs || n < 3) {
+    await run();
+    n++;
+  }
+  return (n * 1000) / (performance.now() - start);
+}
+
+async function signingBench(): Promise<Array<{ size: string; ours: number; sha256js: number }>> {
+  const credentials = {
+    accessKeyId: 'ASIABENCH',
+    secretAccessKey: 'secret',
+    sessionToken: 'token',
+  };
+  const jsSigner = new SignatureV4({
+    credentials,
+    region: 'eu-west-2',
+    service: 'execute-api',
+    sha256: Sha256,
+  });
+  const rows = [];
+  for (const [size, bytes] of [
+    ['0 B', 0],
+    ['1 KiB', 1024],
+    ['1 MiB', MiB],
+    ['10 MiB', 10 * MiB],
+  ] as const) {
+    const body = randomBytes(bytes);
+    const request = {
+      method: 'POST',
+      protocol: 'https:',
+      hostname: 'mi.scribelabs.ai',
+      path: '/v1/tasks',
+      query: { a: '1' },
+    };
+    const ours = await opsPerSecond(() =>
+      signOutgoingRequest({ ...request, body }, credentials, {
+        region: 'eu-west-2',
+        service: 'execute-api',
+      }),
+    );
+    const sha256js = await opsPerSecond(() =>
+      jsSigner.sign(new HttpRequest({ ...request, headers: { host: 'mi.scribelabs.ai' }, body })),
+    );
+    rows.push({ size, ours, sha256js });
+  }
+  return rows;
+}
+
+// ---- streaming -----------------------------------------------------------------------------
+
+function timeToFirstByte(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    request(`${url}/stream`, { agent: false }, (res) => {
+      res.once('data', () => resolve(performance.now() - started));
+      res.resume();
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+// ---- memory --------------------------------------------------------------------------------
+
+async function peakDuring(
+  server: Server,
+  work: () => Promise<unknown>,
+): Promise<{ base: number; peak: number }> {
+  await server.ask('reset');
+  const base = (await server.ask<{ rssPeak: number }>('report')).rssPeak;
+  await work();
+  const peak = (await server.ask<{ rssPeak: number }>('report')).rssPeak;
+  return { base, peak };
+}
+
+async function manyConnections(url: string, count: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: count });
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          request(`${url}/items`, { agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+            .on('error', reject)
+            .end();
+        }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  agent.destroy();
+}
+
+async function bigPosts(url: string, count: number, bytes: number): Promise<void> {
+  const body = randomBytes(bytes);
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      call(url, { method: 'POST', path: '/upload', body }).then((a) => {
+        if (a.status !== 200) throw new Error(`10 MiB POST answered ${a.status}`);
+      }),
+    ),
+  );
+}
+
+// ---- refresh storm -------------------------------------------------------------------------
+
+async function refreshStorm(): Promise<{
+  requests: number;
+  ok: number;
+  refreshes: number;
+  getIds: number;
+}> {
+  const world = await World.start({ credentialSeconds: 3 });
+  try {
+    const { service } = await world.proxy({ REFRESH_MARGIN_S: '0', LOG_LEVEL: 'warn' });
+    const expiresAt = Date.parse(service.session.status().credentialsExpireAt ?? '');
+    const before = { ...world.emulator.calls };
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() - 100)));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1000 });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 1000 },
+        (_, i) =>
+          new Promise<number>((resolve) => {
+            setTimeout(() => {
+              request(`${service.proxyUrl}/storm`, { agent }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              })
+                .on('error', () => resolve(0))
+                .end();
+            }, i % 300); // spread over 300 ms, across the expiry
+          }),
+      ),
+    );
+    agent.destroy();
+    return {
+      requests: statuses.length,
+      ok: statuses.filter((s) => s === 200).length,
+      refreshes: world.emulator.calls.GetCredentialsForIdentity - before.GetCredentialsForIdentity,
+      getIds: world.emulator.calls.GetId - before.GetId,
+    };
+  } finally {
+    await world.stop();
+  }
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  const out = (line = '') => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  out('# scribe-proxy benchmark results');
+  out();
+  out(`- date: ${new Date().toISOString()}`);
+  out(
+    `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB`,
+  );
+  out(`- Node ${process.version}; ${seconds} s per load run; median of 3 alternating rounds`);
+  out(
+    pinning
+      ? '- pinning: proxies on CPU 0; the upstream and the load generator (autocannon) on CPU 1 (taskset)'
+      : '- pinning: none (taskset or a second CPU is missing): figures are noisier',
+  );
+  out();
+
+  pin(process.pid, 1);
+  const upstream = await startServer('upstream', 1);
+  const servers: Record<Exclude<Target, 'direct'>, Server> = {
+    'http-proxy': await startServer('http-proxy', 0, upstream.url),
+    'scribe-sigv4': await startServer('scribe-sigv4', 0, upstream.url),
+    'scribe-bearer': await startServer('scribe-bearer', 0, upstream.url),
+  };
+  const urlOf = (t: Target) => (t === 'direct' ? `${upstream.url}/v1` : servers[t].url);
+
+  // Load: every target in every round, the order rotated each round.
+  const samples = new Map<string, LoadResult[]>();
+  for (let round = 0; round < 3; round++) {
+    for (const workload of workloads) {
+      for (const connections of connectionCounts) {
+        const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
+        for (const target of order) {
+          const key = `${workload.name}|${connections}|${target}`;
+          const result = await load(urlOf(target), workload, connections);
+          samples.set(key, [...(samples.get(key) ?? []), result]);
+          process.stderr.write(`round ${round + 1} ${key}: ${fmt(result.rps)} rps\n`);
+        }
+      }
+    }
+  }
+  const med = (key: string) => {
+    const runs = samples.get(key) ?? [];
+    return {
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+    };
+  };
+
+  out('## Throughput and latency');
+  out();
+  out(
+    '| workload | conns | target | rps | p50 ms | p99 ms | rps vs direct | rps vs http-proxy | errors |',
+  );
+  out('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const rpsVerdicts: string[] = [];
+  for (const workload of workloads) {
+    for (const connections of connectionCounts) {
+      const direct = med(`${workload.name}|${connections}|direct`);
+      const floor = med(`${workload.name}|${connections}|http-proxy`);
+      for (const target of targets) {
+        const r = med(`${workload.name}|${connections}|${target}`);
+        out(
+          `| ${workload.name} | ${connections} | ${target} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.rps / direct.rps, 2)} | ${fmt(r.rps / floor.rps, 2)} | ${r.errors} |`,
+        );
+        if (target === 'scribe-sigv4' || target === 'scribe-bearer') {
+          rpsVerdicts.push(
+            `${target} ${workload.name} ×${connections}: ${fmt(r.rps / floor.rps, 2)}`,
+          );
+        }
+      }
+    }
+  }
+  out();
+
+  const signing = await signingBench();
+  out('## Signing (signatures per second)');
+  out();
+  out('| body | ours (native SHA-256) | smithy + sha256-js | ratio |');
+  out('| --- | --- | --- | --- |');
+  for (const row of signing) {
+    out(
+      `| ${row.size} | ${fmt(row.ours)} | ${fmt(row.sha256js, 1)} | ${fmt(row.ours / row.sha256js, 1)}× |`,
+    );
+  }
+  out();
+
+  const ttfbDirect: number[] = [];
+  const ttfbProxy: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    ttfbDirect.push(await timeToFirstByte(`${upstream.url}/v1`));
+    ttfbProxy.push(await timeToFirstByte(servers['scribe-sigv4'].url));
+  }
+  const ttfb = { direct: median(ttfbDirect), proxy: median(ttfbProxy) };
+  out('## Streaming: time to first byte (upstream sends 5 chunks 400 ms apart; median of 5)');
+  out();
+  out(
+    `- direct: ${fmt(ttfb.direct, 2)} ms; through scribe-proxy (sigv4): ${fmt(ttfb.proxy, 2)} ms`,
+  );
+  out();
+
+  const sigv4 = servers['scribe-sigv4'];
+  const conns = await peakDuring(sigv4, () => manyConnections(sigv4.url, 1000));
+  const posts = await peakDuring(sigv4, () => bigPosts(sigv4.url, 20, 10 * MiB));
+  const perPost = (posts.peak - posts.base) / 20;
+  out('## Memory (scribe-proxy sigv4, peak RSS)');
+  out();
+  out(
+    `- 1,000 concurrent keep-alive connections: peak ${fmt(conns.peak / MiB, 1)} MiB (idle ${fmt(conns.base / MiB, 1)} MiB)`,
+  );
+  out(
+    `- 20 concurrent 10 MiB POSTs: peak ${fmt(posts.peak / MiB, 1)} MiB, ${fmt(perPost / MiB, 1)} MiB above idle per in-flight POST (${fmt(perPost / (10 * MiB), 2)}× the body)`,
+  );
+  out();
+
+  for (const s of [upstream, ...Object.values(servers)]) s.child.kill();
+
+  const storm = await refreshStorm();
+  out('## Refresh storm');
+  out();
+  out(
+    `- ${storm.requests} concurrent requests across a credential expiry: ${storm.ok} answered 200; GetCredentialsForIdentity calls: ${storm.refreshes}; GetId calls: ${storm.getIds}`,
+  );
+  out();
+
+  const worstRps = Math.min(...rpsVerdicts.map((v) => Number(v.split(': ')[1])));
+  const signing1MiB = signing.find((r) => r.size === '1 MiB');
+  const ratio1MiB = signing1MiB ? signing1MiB.ours / signing1MiB.sha256js : NaN;
+  const verdict = (ok: boolean) => (ok ? 'holds' : 'FAILS');
+  out('## Targets');
+  out();
+  out(
+    `- rps >= 0.9× the unsigned http-proxy: ${verdict(worstRps >= 0.9)} (worst ${fmt(worstRps, 2)}×; ${rpsVerdicts.join('; ')})`,
+  );
+  out(
+    `- TTFB within 5 ms of direct: ${verdict(ttfb.proxy - ttfb.direct <= 5)} (+${fmt(ttfb.proxy - ttfb.direct, 2)} ms)`,
+  );
+  out(
+    `- peak RSS <= 3× the body per in-flight 10 MiB POST: ${verdict(perPost <= 3 * 10 * MiB)} (${fmt(perPost / (10 * MiB), 2)}×)`,
+  );
+  out(
+    `- exactly one refresh per expiry: ${verdict(storm.refreshes === 1 && storm.ok === storm.requests)} (${storm.refreshes})`,
+  );
+  out(`- our signer >= 5× sha256-js at 1 MiB: ${verdict(ratio1MiB >= 5)} (${fmt(ratio1MiB, 1)}×)`);
+  writeFileSync(resultsPath, `${lines.join('\n')}\n`);
+  process.stdout.write(`\nwritten to bench/RESULTS.md\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`benchmark failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

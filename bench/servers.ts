@@ -1,0 +1,119 @@
+/**
+ * Benchmark servers, one per child process so each can be pinned to its own CPU:
+ *   node dist/bench/servers.js upstream
+ *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer <upstream url>
+ * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (peak RSS in
+ * bytes since the last 'reset').
+ */
+import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import httpProxy from 'http-proxy';
+import {
+  bearerAuthorizer,
+  createProxyHandler,
+  sigv4Authorizer,
+  upstreamAgent,
+} from '../src/proxy/index.js';
+import { createHardenedServer } from '../src/server/index.js';
+
+const [kind = 'upstream', upstreamUrl = ''] = process.argv.slice(2);
+
+const fixedCredentials = {
+  accessKeyId: 'ASIABENCHMARKKEY0001',
+  secretAccessKey: 'benchmark/secret/key/0123456789abcdefghij',
+  sessionToken: 'benchmark-session-token-'.repeat(20),
+};
+const fixedToken = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(600)}.${'y'.repeat(340)}`;
+
+function upstreamHandler(req: IncomingMessage, res: ServerResponse): void {
+  if (req.url?.startsWith('/v1/stream')) {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    let sent = 0;
+    const tick = () => {
+      res.write(`chunk ${sent}\n`);
+      if (++sent === 5) res.end();
+      else setTimeout(tick, 400);
+    };
+    tick();
+    return;
+  }
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  req.on('end', () => {
+    const body = `{"ok":true,"bytes":${bytes}}`;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+  });
+}
+
+function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
+  const url = new URL(`${upstreamUrl}/v1`);
+  if (kind === 'http-proxy') {
+    const proxy = httpProxy.createProxyServer({
+      target: url.origin,
+      agent: new Agent({ keepAlive: true, maxSockets: 256 }),
+    });
+    proxy.on('error', (_err, _req, res) => {
+      if ('writeHead' in res && !res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    return (req, res) => {
+      req.url = `/v1${req.url ?? '/'}`;
+      proxy.web(req, res);
+    };
+  }
+  const authorizer =
+    kind === 'scribe-sigv4'
+      ? sigv4Authorizer(
+          {
+            credentials: async () => fixedCredentials,
+            replaceCredentials: async () => fixedCredentials,
+          },
+          url,
+          'eu-west-2',
+        )
+      : bearerAuthorizer({
+          accessToken: async () => fixedToken,
+          replaceAccessToken: async () => fixedToken,
+        });
+  const handle = createProxyHandler({
+    upstream: { url, timeoutMs: 30_000, agent: upstreamAgent(url) },
+    authorizer,
+    maxBodyBytes: 10 * 1024 * 1024,
+    clientToken: undefined,
+  });
+  return (req, res) => void handle(req, res);
+}
+
+let rssPeak = process.memoryUsage().rss;
+setInterval(() => {
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+}, 5).unref();
+process.on('message', (message) => {
+  if (message === 'reset') {
+    global.gc?.();
+    rssPeak = process.memoryUsage().rss;
+    process.send?.({ reset: true });
+  }
+  if (message === 'report') {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    process.send?.({ rssPeak });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+const server =
+  kind === 'upstream'
+    ? createServer({ keepAliveTimeout: 60_000 }, upstreamHandler)
+    : kind === 'http-proxy'
+      ? createServer({ keepAliveTimeout: 60_000 }, proxyHandler())
+      : createHardenedServer(proxyHandler(), {
+          maxHeaderBytes: 16 * 1024,
+          headersTimeoutMs: 60_000,
+          requestTimeoutMs: 300_000,
+          keepAliveTimeoutMs: 60_000,
+        });
+server.maxConnections = 5000;
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: (server.address() as AddressInfo).port });
+});
