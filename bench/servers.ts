@@ -2,8 +2,8 @@
  * Benchmark servers, one per child process so each can be pinned to its own CPU:
  *   node dist/bench/servers.js upstream
  *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer <upstream url>
- * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (peak RSS in
- * bytes since the last 'reset').
+ * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (the
+ * process's peak RSS in bytes).
  */
 import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,20 +85,9 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => void handle(req, res);
 }
 
-let rssPeak = process.memoryUsage().rss;
-setInterval(() => {
-  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-}, 5).unref();
+// Peak RSS as the kernel counts it (no sampling on the hot path); memory runs use fresh processes.
 process.on('message', (message) => {
-  if (message === 'reset') {
-    global.gc?.();
-    rssPeak = process.memoryUsage().rss;
-    process.send?.({ reset: true });
-  }
-  if (message === 'report') {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-    process.send?.({ rssPeak });
-  }
+  if (message === 'report') process.send?.({ rssPeak: process.resourceUsage().maxRSS * 1024 });
 });
 process.on('disconnect', () => process.exit(0));
 

@@ -25,7 +25,11 @@ const staleMessages =
   /security token included in the request is (expired|invalid)|signature expired|token has expired/i;
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
-export function sigv4Authorizer(session: CredentialSource, apiUrl: URL, region: string): Authorizer {
+export function sigv4Authorizer(
+  session: CredentialSource,
+  apiUrl: URL,
+  region: string,
+): Authorizer {
   const protocol = apiUrl.protocol;
   const hostname = apiUrl.hostname.replace(/^\[|\]$/g, '');
   const port = apiUrl.port ? Number(apiUrl.port) : undefined;

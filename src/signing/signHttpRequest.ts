@@ -1,9 +1,7 @@
-import { Hash } from '@smithy/core/serde';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NativeSha256 } from './nativeSha256.js';
 import type { SignableRequest, SigningCredentials, SigningScope } from './types.js';
-
-const sha256 = Hash.bind(null, 'sha256');
 
 // One SignatureV4 per credentials object, so its signing-key cache is reused across requests
 // signed with the same credentials and dropped with them.
@@ -26,7 +24,7 @@ function signerFor(credentials: SigningCredentials, scope: SigningScope): Signat
       },
       region: scope.region,
       service: scope.service,
-      sha256,
+      sha256: NativeSha256,
       uriEscapePath: true,
       // x-amz-content-sha256 is sent only when asked for (signOutgoingRequest adds it itself).
       applyChecksum: false,
