@@ -15,9 +15,19 @@ export interface Upstream {
   observeLatency?: (seconds: number, status: number) => void;
 }
 
-/** A keep-alive agent for the upstream's scheme. */
+/**
+ * A keep-alive agent for the upstream's scheme. Every socket it may open it may also keep: a
+ * smaller free pool closes sockets after each burst only to open (and TLS-handshake) them again.
+ * Idle sockets close after 60 s.
+ */
 export function upstreamAgent(url: URL): HttpAgent {
-  const options = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 };
+  const sockets = 256;
+  const options = {
+    keepAlive: true,
+    maxSockets: sockets,
+    maxFreeSockets: sockets,
+    timeout: 60_000,
+  };
   return url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
 }
 

@@ -228,6 +228,24 @@ describe('the proxy: what goes upstream and what comes back (sigv4, verified by 
     expect(headers['x-kept']).to.equal('yes');
   });
 
+  it('keeps its upstream connections across bursts of concurrent requests', async function () {
+    // Every new upstream connection is a TCP (and, for API Gateway, TLS) handshake: after bursts
+    // of 100 requests in flight at once, the upstream should have seen no more than 100.
+    world.upstream.respond = async (_arrival, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      res.writeHead(200).end('ok');
+      return true;
+    };
+    const before = world.upstream.connections;
+    for (let burst = 0; burst < 3; burst++) {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => call(service.proxyUrl, { path: `/burst/${i}` })),
+      );
+      expect(answers.map((a) => a.status)).to.deep.equal(answers.map(() => 200));
+    }
+    expect(world.upstream.connections - before, 'upstream connections opened').to.be.at.most(100);
+  });
+
   it('ignores a spoofed Host: the request still goes to the configured upstream', async function () {
     const answer = await call(service.proxyUrl, {
       path: '/x',

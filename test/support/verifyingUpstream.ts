@@ -30,6 +30,8 @@ export class VerifyingUpstream {
   /** Answer a verified request yourself; return false to fall back to the echo. */
   respond: ((arrival: Arrival, res: ServerResponse) => boolean | Promise<boolean>) | undefined;
   url = '';
+  /** TCP connections accepted so far. */
+  connections = 0;
   readonly #options: VerifyingUpstreamOptions;
   #server: Server | undefined;
 
@@ -39,6 +41,7 @@ export class VerifyingUpstream {
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('connection', () => this.connections++);
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.#server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
