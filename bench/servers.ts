@@ -1,14 +1,16 @@
 /**
  * Benchmark servers, one per child process so each can be pinned to its own CPU:
  *   node dist/bench/servers.js upstream
- *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer <upstream url>
+ *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer|scribe-presigned <upstream url>
  * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (the
  * process's peak RSS in bytes).
  */
 import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
 import {
+  type Authorizer,
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
@@ -46,6 +48,17 @@ function upstreamHandler(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+/**
+ * A control, not a product mode: sigv4 headers computed for the first request and sent unchanged
+ * with every later one (the benchmark's upstream checks nothing). The same proxy and the same
+ * header bytes as scribe-sigv4, less the per-request signature: the gap between the two is what
+ * signing costs.
+ */
+function presigned(sigv4: Authorizer): Authorizer {
+  let first: ReturnType<Authorizer['authorize']> | undefined;
+  return { ...sigv4, authorize: (ctx) => (first ??= sigv4.authorize(ctx)) };
+}
+
 function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   const url = new URL(`${upstreamUrl}/v1`);
   if (kind === 'http-proxy') {
@@ -62,20 +75,23 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
       proxy.web(req, res);
     };
   }
+  const sigv4 = sigv4Authorizer(
+    {
+      credentials: async () => fixedCredentials,
+      replaceCredentials: async () => fixedCredentials,
+    },
+    url,
+    'eu-west-2',
+  );
   const authorizer =
     kind === 'scribe-sigv4'
-      ? sigv4Authorizer(
-          {
-            credentials: async () => fixedCredentials,
-            replaceCredentials: async () => fixedCredentials,
-          },
-          url,
-          'eu-west-2',
-        )
-      : bearerAuthorizer({
-          accessToken: async () => fixedToken,
-          replaceAccessToken: async () => fixedToken,
-        });
+      ? sigv4
+      : kind === 'scribe-presigned'
+        ? presigned(sigv4)
+        : bearerAuthorizer({
+            accessToken: async () => fixedToken,
+            replaceAccessToken: async () => fixedToken,
+          });
   const handle = createProxyHandler({
     upstream: { url, timeoutMs: 30_000, agent: upstreamAgent(url) },
     authorizer,
@@ -85,9 +101,23 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => void handle(req, res);
 }
 
-// Peak RSS as the kernel counts it (no sampling on the hot path); memory runs use fresh processes.
+/**
+ * Peak RSS as the kernel counts it, with no sampling on the hot path: VmHWM of this address space
+ * on Linux (getrusage's maxRSS is useless here: it survives exec, so a forked child starts with
+ * its parent's peak); elsewhere, the current RSS at the time of asking.
+ */
+function peakRss(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    if (kib) return Number(kib) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.memoryUsage().rss;
+}
 process.on('message', (message) => {
-  if (message === 'report') process.send?.({ rssPeak: process.resourceUsage().maxRSS * 1024 });
+  if (message === 'report') process.send?.({ rssPeak: peakRss() });
 });
 process.on('disconnect', () => process.exit(0));
 

@@ -8,8 +8,13 @@ export interface ProxyContext {
   startedAt: number;
   /** The client's path, without the query (for logs). */
   clientPath: string;
-  /** The buffered request body. */
-  body: Buffer;
+  /**
+   * The buffered request body, as the chunks it arrived in: never copied into one buffer, which
+   * would cost a copy of every byte and a large allocation per request.
+   */
+  body: readonly Buffer[];
+  /** Its length in bytes. */
+  bodyLength: number;
   /** The upstream path: base path + the client's path, byte-exact. */
   upstreamPath: string;
   /** Decoded query pairs, and the canonical string that is both signed and sent. */

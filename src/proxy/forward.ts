@@ -87,7 +87,11 @@ function send(
           ),
         );
     });
-    req.end(ctx.body.length > 0 ? ctx.body : undefined);
+    // Content-Length is already set (upstreamHeaders); corked, the chunks go out in one writev
+    // (end() uncorks).
+    req.cork();
+    for (const chunk of ctx.body) req.write(chunk);
+    req.end();
   });
 }
 

@@ -57,7 +57,8 @@ export function createProxyHandler(options: ProxyOptions) {
           : randomUUID(),
       startedAt: performance.now(),
       clientPath: (req.url ?? '').split('?')[0] ?? '',
-      body: Buffer.alloc(0),
+      body: [],
+      bodyLength: 0,
       upstreamPath: '',
       query: {},
       canonicalQuery: '',
@@ -90,7 +91,7 @@ export function createProxyHandler(options: ProxyOptions) {
       upstreamStatus: ctx.upstreamStatus,
       latencyMs: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
       replayed: ctx.replayed,
-      bytesIn: ctx.body.length,
+      bytesIn: ctx.bodyLength,
       ...(error ? { error } : {}),
     });
   };

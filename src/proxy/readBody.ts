@@ -47,7 +47,8 @@ export function readBody(maxBytes: number): Pass {
       req.on('error', onAbort);
       req.on('close', onClose);
     });
-    ctx.body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+    ctx.body = chunks;
+    ctx.bodyLength = total;
   };
 }
 

@@ -60,5 +60,5 @@ export function forwardableHeaders(
 }
 
 export const upstreamHeaders: Pass = (ctx) => {
-  ctx.headers = forwardableHeaders(ctx.req.headers, ctx.body.length, ctx.req.method ?? 'GET');
+  ctx.headers = forwardableHeaders(ctx.req.headers, ctx.bodyLength, ctx.req.method ?? 'GET');
 };

@@ -40,11 +40,25 @@ function signerFor(credentials: SigningCredentials, scope: SigningScope): Signat
  * The path is normalised and URI-encoded again, as SigV4 wants for every service but S3, so pass
  * the path as it goes on the wire. The body is hashed when it is a Buffer or string.
  */
-export async function signHttpRequest(
+export function signHttpRequest(
   request: SignableRequest,
   credentials: SigningCredentials,
   scope: SigningScope,
   signingDate: Date = new Date(),
+): Promise<Record<string, string>> {
+  return signLeaving(request, credentials, scope, signingDate, undefined);
+}
+
+/**
+ * signHttpRequest, leaving `unsignable` headers out of the signature (they are still read: a
+ * precomputed `x-amz-content-sha256` is taken as the payload hash even when it is not signed).
+ */
+export async function signLeaving(
+  request: SignableRequest,
+  credentials: SigningCredentials,
+  scope: SigningScope,
+  signingDate: Date,
+  unsignable: Set<string> | undefined,
 ): Promise<Record<string, string>> {
   const signed = await signerFor(credentials, scope).sign(
     new HttpRequest({
@@ -57,7 +71,7 @@ export async function signHttpRequest(
       headers: { ...request.headers },
       body: request.body ?? '',
     }),
-    { signingDate },
+    unsignable ? { signingDate, unsignableHeaders: unsignable } : { signingDate },
   );
   return signed.headers;
 }

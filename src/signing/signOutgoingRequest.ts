@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signHttpRequest } from './signHttpRequest.js';
+import { signLeaving } from './signHttpRequest.js';
 import type { SigningCredentials, SigningScope } from './types.js';
 
 /** An outgoing request to sign with a minimal header set. */
@@ -14,8 +14,11 @@ export interface OutgoingRequest {
   path: string;
   /** Decoded query keys and values; the caller sends the same pairs in canonical form. */
   query?: Record<string, string | string[]> | undefined;
-  /** The whole body; never a stream, so the real payload hash is signed. */
-  body?: Uint8Array | undefined;
+  /**
+   * The whole body, in one piece or as the chunks it arrived in (hashed in order, never joined);
+   * never a stream, so the real payload hash is signed.
+   */
+  body?: Uint8Array | readonly Uint8Array[] | undefined;
   /** Also send (and sign) `x-amz-content-sha256`. */
   includeContentSha256?: boolean | undefined;
 }
@@ -38,14 +41,16 @@ export async function signOutgoingRequest(
   scope: SigningScope,
   signingDate: Date = new Date(),
 ): Promise<Record<string, string>> {
-  const body = request.body ?? new Uint8Array(0);
+  const hash = createHash('sha256');
+  const body = request.body ?? [];
+  for (const chunk of Array.isArray(body) ? body : [body]) hash.update(chunk);
+  // The signer takes a precomputed x-amz-content-sha256 as the payload hash; unless the caller
+  // wants the header sent, it is left out of the signature and of the headers returned.
   const headers: Record<string, string> = {
     host: hostHeader(request.protocol, request.hostname, request.port),
+    [contentSha256]: hash.digest('hex'),
   };
-  if (request.includeContentSha256) {
-    headers['x-amz-content-sha256'] = createHash('sha256').update(body).digest('hex');
-  }
-  return signHttpRequest(
+  const signed = await signLeaving(
     {
       method: request.method.toUpperCase(),
       protocol: request.protocol,
@@ -54,10 +59,15 @@ export async function signOutgoingRequest(
       path: request.path,
       query: request.query,
       headers,
-      body,
     },
     credentials,
     scope,
     signingDate,
+    request.includeContentSha256 ? undefined : unsignedContentSha256,
   );
+  if (!request.includeContentSha256) delete signed[contentSha256];
+  return signed;
 }
+
+const contentSha256 = 'x-amz-content-sha256';
+const unsignedContentSha256 = new Set([contentSha256]);

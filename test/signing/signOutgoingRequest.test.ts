@@ -113,6 +113,26 @@ describe('signing: outgoing requests, verified by aws4', function () {
     expect(verdict).to.deep.equal({ ok: false, message: apiGatewayMessages.mismatch });
   });
 
+  it('signs a body given as chunks as the bytes they make, in order', async function () {
+    const chunks = [randomBytes(16_384), randomBytes(5), Buffer.alloc(0), randomBytes(40_000)];
+    const sign = (body: Buffer[]) =>
+      signOutgoingRequest(
+        { method: 'POST', protocol: 'https:', hostname: 'h', path: '/v1/upload', body },
+        credentials,
+        scope,
+      );
+    const verify = (headers: Record<string, string>, body: Buffer) =>
+      verifySigV4({ method: 'POST', url: '/v1/upload', headers, body }, scope, resolve);
+    const headers = await sign(chunks);
+    expect(verify(headers, Buffer.concat(chunks))).to.deep.include({ ok: true });
+    expect(headers).to.not.have.property('x-amz-content-sha256');
+    const swapped = await sign([chunks[3], chunks[0], chunks[1]] as Buffer[]);
+    expect(verify(swapped, Buffer.concat(chunks))).to.deep.equal({
+      ok: false,
+      message: apiGatewayMessages.mismatch,
+    });
+  });
+
   it('signs the query: a changed value is refused', async function () {
     const { verdict } = await signAndVerify(
       { name: '', method: 'GET', path: '/v1/x', rawQuery: 'id=1' },
