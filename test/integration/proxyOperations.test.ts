@@ -102,7 +102,7 @@ describe('the proxy in operation', function () {
 
   describe('the admin listener', function () {
     it('serves /healthz, /readyz (no secrets) and /metrics', async function () {
-      const { service } = await world.proxy();
+      const { service, logs } = await world.proxy();
       await call(service.proxyUrl, { path: '/count-me' });
       const health = await call(service.adminUrl, { path: '/healthz' });
       expect(health.status).to.equal(200);
@@ -123,8 +123,18 @@ describe('the proxy in operation', function () {
       );
       expect(metrics).to.match(/scribe_proxy_credentials_expiry_seconds \d+/);
       expect(metrics).to.include('scribe_proxy_upstream_latency_seconds_bucket');
+      // Without ADMIN_TOKEN every admin route is 404, and the start log says why.
       const admin = await call(service.adminUrl, { path: '/admin/session' });
       expect(admin.status).to.equal(404);
+      const login = await call(service.adminUrl, {
+        method: 'POST',
+        path: '/admin/login',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer anything-at-all' },
+        body: Buffer.from('{}'),
+      });
+      expect(login.status).to.equal(404);
+      const disabled = logs.records().find((r) => r['event'] === 'admin-disabled');
+      expect(String(disabled?.['msg'])).to.include('ADMIN_TOKEN');
       await service.close(1000);
     });
 
