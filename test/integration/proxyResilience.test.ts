@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { ScribeAuth } from '../../src/index.js';
 import { call } from '../support/http.js';
@@ -218,6 +219,69 @@ describe('the proxy under faults', function () {
       await sleep(200);
       world.upstream.respond = undefined;
       expect(upstreamSawClose).to.equal(true);
+      await service.close(1000);
+    });
+
+    it('an upstream that breaks off mid-body: the client sees the break, not a short answer', async function () {
+      const { service } = await world.proxy();
+      world.upstream.respond = (_arrival, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+        res.write('the first 20 bytes..');
+        setTimeout(() => res.socket?.destroy(), 100);
+        return true;
+      };
+      const outcome = await new Promise<string>((resolve) => {
+        const url = new URL(service.proxyUrl);
+        request(
+          { hostname: url.hostname, port: url.port, path: '/partial', agent: false },
+          (res) => {
+            let bytes = 0;
+            res.on('data', (c: Buffer) => (bytes += c.length));
+            res.on('end', () => resolve(`ended cleanly after ${bytes} bytes`));
+            res.on('error', () => resolve(`broken after ${bytes} bytes`));
+          },
+        )
+          .on('error', () => resolve('broken before the answer'))
+          .end();
+      });
+      world.upstream.respond = undefined;
+      expect(outcome).to.equal('broken after 20 bytes');
+      expect((await call(service.proxyUrl, { path: '/still-alive' })).status).to.equal(200);
+      await service.close(1000);
+    });
+
+    it('a client that leaves mid-stream: the upstream response is dropped too', async function () {
+      const { service } = await world.proxy();
+      let upstreamSawClose = false;
+      world.upstream.respond = (_arrival, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('chunk 1\n');
+        res.on('close', () => (upstreamSawClose = true));
+        const timer = setInterval(() => res.write('more\n'), 50);
+        res.on('close', () => clearInterval(timer));
+        return true;
+      };
+      await new Promise<void>((resolve) => {
+        const url = new URL(service.proxyUrl);
+        const req = request(
+          { hostname: url.hostname, port: url.port, path: '/stream', agent: false },
+          (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          },
+        );
+        req.on('error', () => {});
+        req.end();
+      });
+      await sleep(300);
+      world.upstream.respond = undefined;
+      expect(upstreamSawClose).to.equal(true);
+      const connections = await new Promise<number>((resolve, reject) =>
+        service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+      );
+      expect(connections).to.equal(0);
       await service.close(1000);
     });
 
