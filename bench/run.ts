@@ -360,9 +360,16 @@ async function main(): Promise<void> {
   out('## Throughput and latency');
   out();
   out(
-    '| workload | conns | target | rps | p50 ms | p99 ms | rps vs direct | rps vs http-proxy | proxy CPU µs/req | errors |',
+    'Each figure with its ratio to direct and to http-proxy (×direct / ×http-proxy). Latencies come from autocannon in whole milliseconds, so a ratio to 0 ms is shown as –.',
   );
-  out('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  out();
+  out(
+    '| workload | conns | target | rps | rps ratios | p50 ms | p50 ratios | p99 ms | p99 ratios | proxy CPU µs/req | errors |',
+  );
+  out('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const ratio = (value: number, base: number) => (base > 0 ? `${fmt(value / base, 2)}×` : '–');
+  const ratios = (value: number, direct: number, floor: number) =>
+    `${ratio(value, direct)} / ${ratio(value, floor)}`;
   const rpsVerdicts: string[] = [];
   for (const workload of workloads) {
     for (const connections of connectionCounts) {
@@ -371,7 +378,7 @@ async function main(): Promise<void> {
       for (const target of targets) {
         const r = med(`${workload.name}|${connections}|${target}`);
         out(
-          `| ${workload.name} | ${connections} | ${target} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.rps / direct.rps, 2)} | ${fmt(r.rps / floor.rps, 2)} | ${Number.isNaN(r.cpuUs) ? '–' : fmt(r.cpuUs)} | ${r.errors} |`,
+          `| ${workload.name} | ${connections} | ${target} | ${fmt(r.rps)} | ${ratios(r.rps, direct.rps, floor.rps)} | ${fmt(r.p50, 1)} | ${ratios(r.p50, direct.p50, floor.p50)} | ${fmt(r.p99, 1)} | ${ratios(r.p99, direct.p99, floor.p99)} | ${Number.isNaN(r.cpuUs) ? '–' : fmt(r.cpuUs)} | ${r.errors} |`,
         );
         if (target === 'scribe-sigv4' || target === 'scribe-bearer') {
           rpsVerdicts.push(
@@ -461,7 +468,7 @@ async function main(): Promise<void> {
     out('### What bounds the rps target where it fails');
     out();
     out(
-      `The control is scribe-proxy in sigv4 mode with the same headers signed once and re-sent (bench/servers.ts): the same code and header bytes, less the per-request signature. On small GETs ×20 it answers ${fmt(ctl.rps)} rps (${fmt(ctl.rps / floor.rps, 2)}× http-proxy) at ${fmt(ctl.cpuUs)} µs of proxy CPU per request, against ${fmt(signed.rps)} rps at ${fmt(signed.cpuUs)} µs for scribe-sigv4: the gap is the SigV4 signature itself, computed by @smithy/signature-v4 (${fmt(usPerSignature, 1)} µs per signature alone in the signing table, more under load, where its allocations and code compete with the sockets for caches and the garbage collector). The project does not hand-roll SigV4, so this is the floor for a proxy that signs every request; in sigv4 mode each body is also read whole before it is signed (DESIGN.md: a real payload hash, never UNSIGNED-PAYLOAD). Against a real API Gateway, tens of milliseconds away, a few tenths of a millisecond of CPU per request do not show; one proxy process signs several thousand requests per second. Profiles (node --cpu-prof) led to the fixes already in: Node's native SHA-256 in place of @smithy/core's Hash, one signer per credentials object so the signing key is cached, a plain pipe instead of stream.pipeline on the response path, an upstream pool that keeps every socket it opens, and request bodies kept as the chunks they arrived in rather than joined.`,
+      `The control is scribe-proxy in sigv4 mode with the same headers signed once and re-sent (bench/servers.ts): the same code and header bytes, less the per-request signature. On small GETs ×20 it answers ${fmt(ctl.rps)} rps (${fmt(ctl.rps / floor.rps, 2)}× http-proxy) at ${fmt(ctl.cpuUs)} µs of proxy CPU per request, against ${fmt(signed.rps)} rps at ${fmt(signed.cpuUs)} µs for scribe-sigv4: the gap is the SigV4 signature itself, computed by @smithy/signature-v4 (${fmt(usPerSignature, 1)} µs per signature alone in the signing table, more under load, where its allocations and code compete with the sockets for caches and the garbage collector). The project does not hand-roll SigV4, so this is the floor for a proxy that signs every request; in sigv4 mode each body is also read whole before it is signed (DESIGN.md: a real payload hash, never UNSIGNED-PAYLOAD). Against a real API Gateway, tens of milliseconds away, about a tenth of a millisecond of CPU per request does not show; one proxy process signs several thousand requests per second. Profiles (node --cpu-prof) led to the fixes already in: Node's native SHA-256 in place of @smithy/core's Hash, one signer per credentials object so the signing key is cached, a plain pipe instead of stream.pipeline on the response path, an upstream pool that keeps every socket it opens, and request bodies kept as the chunks they arrived in rather than joined.`,
     );
     const bearerBig = med('1 MiB POST|200|scribe-bearer');
     const floorBig = med('1 MiB POST|200|http-proxy');
