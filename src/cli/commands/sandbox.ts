@@ -34,9 +34,11 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
   let sandboxModule: typeof import('../../../test/support/sandbox.js');
   try {
     sandboxModule = (await import(modulePath)) as typeof sandboxModule;
-  } catch {
+  } catch (err) {
+    // Missing test servers or dev dependencies; any other failure is a bug to show as it is.
+    if ((err as { code?: unknown })?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
     throw new UsageError(
-      'the sandbox runs from a source checkout: git clone, npm install, npm run sandbox',
+      'the sandbox needs a source checkout with dev dependencies: git clone, npm install, npm run sandbox',
     );
   }
   const started = Date.now();
