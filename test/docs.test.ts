@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { configVariables } from '../src/config.js';
 
@@ -41,5 +41,30 @@ describe('the docs match the configuration', function () {
     const text = await read('README.md');
     expect(text).to.include('npm install && npm run sandbox');
     expect(text).to.include('npm test');
+  });
+});
+
+describe("the README's troubleshooting table", function () {
+  it('lists every error the proxy answers with, under its status', async function () {
+    const files = (await readdir(`${root}src/proxy`))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/proxy/${f}`);
+    const sources = await Promise.all([...files, 'src/server/hardenedServer.ts'].map(read));
+    const source = sources.join('\n');
+    const made = [
+      ...source.matchAll(/new ProxyError\(\s*(\d{3}),\s*'([a-z_]+)'/g),
+      ...source.matchAll(/rawError\(\s*socket,\s*(\d{3}),\s*'[^']*',\s*'([a-z_]+)'/g),
+    ].map((m) => `${m[1]} ${m[2]}`);
+    // Answers nobody reads: the client has already gone.
+    const unread = new Set(['400 client_aborted', '499 client_closed']);
+    const answered = sorted(made.filter((e) => !unread.has(e)));
+    expect(answered.length).to.be.greaterThan(8);
+
+    const text = await read('README.md');
+    const section = text.slice(text.indexOf('### Troubleshooting'), text.indexOf('### Logs'));
+    const documented = [...section.matchAll(/^\| (\d{3}) +\| ([^|]+)\|/gm)].flatMap((m) =>
+      [...(m[2] as string).matchAll(/`([a-z_]+)`/g)].map((c) => `${m[1]} ${c[1]}`),
+    );
+    expect(sorted(documented)).to.include.members(answered);
   });
 });
