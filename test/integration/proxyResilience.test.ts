@@ -2,10 +2,18 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { ScribeAuth } from '../../src/index.js';
+import type { Service } from '../../src/server/index.js';
 import { call } from '../support/http.js';
 import { World } from '../support/world.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Client connections the proxy listener still holds open. */
+function openConnections(service: Service): Promise<number> {
+  return new Promise((resolve, reject) =>
+    service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+  );
+}
 
 describe('the proxy under faults', function () {
   this.timeout(60_000);
@@ -188,10 +196,7 @@ describe('the proxy under faults', function () {
         });
       });
       await sleep(200);
-      const connections = await new Promise<number>((resolve, reject) =>
-        service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
-      );
-      expect(connections).to.equal(0);
+      expect(await openConnections(service)).to.equal(0);
       expect(world.upstream.arrivals).to.have.length(0);
       expect((await call(service.proxyUrl, { path: '/still-alive' })).status).to.equal(200);
       await service.close(1000);
@@ -278,10 +283,7 @@ describe('the proxy under faults', function () {
       await sleep(300);
       world.upstream.respond = undefined;
       expect(upstreamSawClose).to.equal(true);
-      const connections = await new Promise<number>((resolve, reject) =>
-        service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
-      );
-      expect(connections).to.equal(0);
+      expect(await openConnections(service)).to.equal(0);
       await service.close(1000);
     });
 
