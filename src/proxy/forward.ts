@@ -33,11 +33,18 @@ export function upstreamAgent(url: URL): HttpAgent {
 
 const maxRejectionBody = 64 * 1024;
 
-/** Send once; resolve with the upstream response once its headers arrive. */
+/** A pooled connection that the upstream had closed failed before any answer came back. */
+class ClosedConnectionError extends Error {}
+
+/**
+ * Send once; resolve with the upstream response once its headers arrive. `fresh` sends on a new
+ * connection of its own instead of one from the pool.
+ */
 function send(
   ctx: ProxyContext,
   upstream: Upstream,
   authHeaders: Record<string, string>,
+  fresh = false,
 ): Promise<IncomingMessage> {
   const { url } = upstream;
   const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
@@ -50,7 +57,7 @@ function send(
       port: url.port || undefined,
       method: ctx.req.method,
       path,
-      agent: upstream.agent,
+      agent: fresh ? false : upstream.agent,
       headers: { ...ctx.headers, ...authHeaders },
     });
     const timer = setTimeout(() => {
@@ -77,7 +84,10 @@ function send(
     req.once('error', (err) => {
       clearTimeout(timer);
       ctx.res.off('close', onClientGone);
+      const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof ProxyError) reject(err);
+      else if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
+        reject(new ClosedConnectionError());
       else
         reject(
           new ProxyError(
@@ -93,6 +103,35 @@ function send(
     for (const chunk of ctx.body) req.write(chunk);
     req.end();
   });
+}
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Send, and when a pooled connection turns out to have been closed by the upstream (the
+ * keep-alive race: it closed an idle connection just as the proxy reused it), send again once on
+ * a fresh connection, but only a request that may safely arrive twice: an idempotent method
+ * (RFC 9110) or one that carries an Idempotency-Key. Anything else is a 502, never a duplicate.
+ */
+async function sendRetryingClosed(
+  ctx: ProxyContext,
+  upstream: Upstream,
+  authHeaders: Record<string, string>,
+): Promise<IncomingMessage> {
+  try {
+    return await send(ctx, upstream, authHeaders);
+  } catch (err) {
+    if (!(err instanceof ClosedConnectionError)) throw err;
+    const method = ctx.req.method ?? 'GET';
+    if (idempotentMethods.has(method) || ctx.req.headers['idempotency-key'] !== undefined) {
+      return send(ctx, upstream, authHeaders, true);
+    }
+    throw new ProxyError(
+      502,
+      'upstream_unreachable',
+      'the upstream closed the connection before answering; the request was not retried because it may not be safe to send twice (an Idempotency-Key header allows it)',
+    );
+  }
 }
 
 /** Read a rejection body to judge it, up to a limit; `complete` is false past the limit. */
@@ -166,7 +205,7 @@ export async function forward(
   for (let attempt = 1; attempt <= 2; attempt++) {
     const auth = await withSession(() => authorizer.authorize(ctx));
     if (ctx.aborted) return;
-    res = await send(ctx, upstream, auth.headers);
+    res = await sendRetryingClosed(ctx, upstream, auth.headers);
     read = undefined;
     if (res.statusCode !== authorizer.rejectionStatus) break;
     read = await readRejection(res);

@@ -287,6 +287,57 @@ describe('the proxy under faults', function () {
       await service.close(1000);
     });
 
+    it('a pooled upstream connection closed under a request: retried on a fresh one when idempotent', async function () {
+      // The keep-alive race: the upstream closes an idle connection just as the proxy reuses it.
+      // Here it closes every connection on its second request, before answering.
+      const { service } = await world.proxy();
+      const served = new WeakSet<object>();
+      world.upstream.respond = (_arrival, res) => {
+        const socket = res.socket;
+        if (socket && served.has(socket)) {
+          socket.destroy();
+          return true;
+        }
+        if (socket) served.add(socket);
+        return false;
+      };
+      world.upstream.arrivals.length = 0;
+      // Each step: [method, path, extra headers], and what the client gets.
+      const steps: Array<[string, string, Record<string, string>]> = [
+        ['GET', '/a', {}], // a new connection: answered
+        ['GET', '/b', {}], // the same connection, closed: sent again on a fresh one
+        ['POST', '/c', {}], // a new connection: answered
+        ['POST', '/d', {}], // the same connection, closed: a POST is never sent twice
+        ['GET', '/warm', {}],
+        ['PUT', '/e', {}], // closed, and PUT is idempotent: sent again
+        ['GET', '/warm', {}],
+        ['POST', '/f', { 'idempotency-key': 'k-1' }], // closed, but keyed: sent again
+      ];
+      const statuses: number[] = [];
+      for (const [method, path, headers] of steps) {
+        const body = method === 'GET' ? undefined : `body of ${path}`;
+        statuses.push((await call(service.proxyUrl, { method, path, headers, body })).status);
+      }
+      world.upstream.respond = undefined;
+      expect(statuses).to.deep.equal([200, 200, 200, 502, 200, 200, 200, 200]);
+      expect(world.upstream.arrivals.map((a) => `${a.method} ${a.url}`)).to.deep.equal([
+        'GET /v1/a',
+        'GET /v1/b',
+        'GET /v1/b',
+        'POST /v1/c',
+        'POST /v1/d',
+        'GET /v1/warm',
+        'PUT /v1/e',
+        'PUT /v1/e',
+        'GET /v1/warm',
+        'POST /v1/f',
+        'POST /v1/f',
+      ]);
+      const again = world.upstream.arrivals.filter((a) => a.url === '/v1/e');
+      expect(again.map((a) => a.body.toString())).to.deep.equal(['body of /e', 'body of /e']);
+      await service.close(1000);
+    });
+
     it('Cognito unreachable while the credentials are valid: keeps serving, degraded', async function () {
       const { service } = await world.proxy({ REFRESH_MARGIN_S: '1' });
       expect((await call(service.proxyUrl, { path: '/before' })).status).to.equal(200);
