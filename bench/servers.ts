@@ -93,7 +93,8 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
             replaceAccessToken: async () => fixedToken,
           });
   const handle = createProxyHandler({
-    upstream: { url, timeoutMs: 30_000, agent: upstreamAgent(url) },
+    upstream: { url, timeoutMs: 30_000, idleTimeoutMs: 60_000, agent: upstreamAgent(url) },
+    bodyIdleTimeoutMs: 20_000,
     authorizer,
     maxBodyBytes: 10 * 1024 * 1024,
     clientToken: undefined,

@@ -26,6 +26,8 @@ export interface Config {
   proxyClientToken: string | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
+  upstreamIdleTimeoutMs: number;
+  shutdownGraceS: number;
   refreshMarginS: number;
   logLevel: string;
 }
@@ -54,6 +56,8 @@ export const configVariables = [
   'PROXY_CLIENT_TOKEN',
   'PROXY_MAX_BODY_BYTES',
   'UPSTREAM_TIMEOUT_MS',
+  'UPSTREAM_IDLE_TIMEOUT_MS',
+  'SHUTDOWN_GRACE_S',
   'REFRESH_MARGIN_S',
   'LOG_LEVEL',
 ] as const;
@@ -190,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     proxyClientToken,
     maxBodyBytes: integer('PROXY_MAX_BODY_BYTES', 10 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    upstreamIdleTimeoutMs: integer('UPSTREAM_IDLE_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    shutdownGraceS: integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
     logLevel,
   };

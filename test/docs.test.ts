@@ -14,7 +14,7 @@ describe('the docs match the configuration', function () {
     const source = await read('src/config.ts');
     // Every variable name config.ts mentions as a string literal.
     readByConfig = sorted(
-      [...source.matchAll(/'((?:SCRIBE|PROXY|ADMIN|UPSTREAM|REFRESH|LOG)_[A-Z_]+)'/g)].map(
+      [...source.matchAll(/'((?:SCRIBE|PROXY|ADMIN|UPSTREAM|REFRESH|LOG|SHUTDOWN)_[A-Z_]+)'/g)].map(
         (m) => m[1] as string,
       ),
     );

@@ -8,12 +8,14 @@ import express, {
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import { ScribeAuthError } from '../auth/index.js';
-import { Session, SessionConflictError } from '../session/index.js';
+import { operatorNextStep, sendJsonError } from '../http/index.js';
+import { OperatorActions, Session, SessionConflictError } from '../session/index.js';
 import { describeIssues, schemas } from './schemas.js';
 import { requireAdminToken } from './requireAdminToken.js';
 
 export interface AdminRouterOptions {
   session: Session;
+  actions: OperatorActions;
   adminToken: string;
   /** Password routes per client per window; Cognito's own limits are far stricter. */
   passwordRateLimit?: { limit: number; windowMs: number };
@@ -21,8 +23,19 @@ export interface AdminRouterOptions {
   onAction?: (action: string, outcome: 'ok' | 'failed', detail?: string) => void;
 }
 
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+/** Revoke; a refusal says that the token was kept (so it can be revoked again). */
+async function revokeKeepingOnFailure(actions: OperatorActions) {
+  try {
+    return await actions.revoke();
+  } catch (err) {
+    if (!(err instanceof ScribeAuthError)) throw err;
+    const Same = err.constructor as typeof ScribeAuthError;
+    throw new Same(`${err.message} (the refresh token was kept: revoke again later)`, {
+      cause: err,
+      httpStatus: err.httpStatus,
+      cognitoName: err.cognitoName,
+    });
+  }
 }
 
 /** Refuse a body that is not JSON (415); an empty body is an empty object. */
@@ -30,7 +43,7 @@ const jsonOnly: RequestHandler = (req, res, next) => {
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
-    return sendError(res, 415, 'unsupported_media_type', 'send the body as application/json');
+    return sendJsonError(res, 415, 'unsupported_media_type', 'send the body as application/json');
   }
   next();
 };
@@ -39,7 +52,7 @@ const jsonOnly: RequestHandler = (req, res, next) => {
 function body<S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | undefined {
   const parsed = schema.safeParse(req.body ?? {});
   if (parsed.success) return parsed.data;
-  sendError(res, 400, 'invalid_body', describeIssues(parsed.error));
+  sendJsonError(res, 400, 'invalid_body', describeIssues(parsed.error));
   return undefined;
 }
 
@@ -48,7 +61,7 @@ function body<S extends z.ZodType>(schema: S, req: Request, res: Response): z.in
  * behind the admin token. Cognito's errors map to 400/401/403/429 with what to do next.
  */
 export function adminRouter(options: AdminRouterOptions): Router {
-  const { session } = options;
+  const { session, actions } = options;
   const router = Router();
   router.use(requireAdminToken(options.adminToken));
   router.use(jsonOnly);
@@ -60,7 +73,12 @@ export function adminRouter(options: AdminRouterOptions): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>
-      sendError(res, 429, 'rate_limited', 'too many password requests; wait a minute and retry'),
+      sendJsonError(
+        res,
+        429,
+        'rate_limited',
+        'too many password requests; wait a minute and retry',
+      ),
   });
 
   type Action = (req: Request, res: Response) => Promise<unknown>;
@@ -78,7 +96,9 @@ export function adminRouter(options: AdminRouterOptions): Router {
     };
 
   router.get('/session', (_req, res) => {
-    res.json(session.status());
+    const status = session.status();
+    const next = operatorNextStep[status.state];
+    res.json(next ? { ...status, next } : status);
   });
 
   router.post(
@@ -86,7 +106,7 @@ export function adminRouter(options: AdminRouterOptions): Router {
     passwordLimiter,
     act('login', async (req, res) => {
       const input = body(schemas.login, req, res);
-      return input && session.login(input);
+      return input && actions.login(input);
     }),
   );
 
@@ -95,7 +115,7 @@ export function adminRouter(options: AdminRouterOptions): Router {
     passwordLimiter,
     act('mfa', async (req, res) => {
       const input = body(schemas.mfa, req, res);
-      return input && session.answerMfa(input.code);
+      return input && actions.answerMfa(input.code);
     }),
   );
 
@@ -104,7 +124,7 @@ export function adminRouter(options: AdminRouterOptions): Router {
     passwordLimiter,
     act('password', async (req, res) => {
       const input = body(schemas.password, req, res);
-      return input && session.setPassword(input.newPassword, input.password);
+      return input && actions.setPassword(input.newPassword, input.password);
     }),
   );
 
@@ -114,7 +134,7 @@ export function adminRouter(options: AdminRouterOptions): Router {
     act('password-forgot', async (req, res) => {
       const input = body(schemas.forgot, req, res);
       if (!input) return undefined;
-      const delivery = await session.requestPasswordReset(input.username);
+      const delivery = await actions.requestPasswordReset(input.username);
       return { sent: true, ...delivery };
     }),
   );
@@ -124,7 +144,7 @@ export function adminRouter(options: AdminRouterOptions): Router {
     passwordLimiter,
     act('password-confirm', async (req, res) => {
       const input = body(schemas.confirm, req, res);
-      return input && session.confirmPasswordReset(input.code, input.newPassword, input.username);
+      return input && actions.confirmPasswordReset(input.code, input.newPassword, input.username);
     }),
   );
 
@@ -132,17 +152,17 @@ export function adminRouter(options: AdminRouterOptions): Router {
     '/revoke',
     act('revoke', async (req, res) => {
       const input = body(schemas.empty, req, res);
-      return input && session.revoke();
+      return input && revokeKeepingOnFailure(actions);
     }),
   );
 
-  router.use((_req, res) => sendError(res, 404, 'not_found', 'no such admin route'));
+  router.use((_req, res) => sendJsonError(res, 404, 'not_found', 'no such admin route'));
 
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof ScribeAuthError) {
       const status = [400, 401, 403, 404, 429].includes(err.httpStatus) ? err.httpStatus : 502;
-      return sendError(
+      return sendJsonError(
         res,
         status,
         err.name
@@ -152,16 +172,17 @@ export function adminRouter(options: AdminRouterOptions): Router {
         err.message,
       );
     }
-    if (err instanceof SessionConflictError) return sendError(res, 409, 'conflict', err.message);
+    if (err instanceof SessionConflictError)
+      return sendJsonError(res, 409, 'conflict', err.message);
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large')
-      return sendError(res, 413, 'body_too_large', 'the body is over 16 KiB');
+      return sendJsonError(res, 413, 'body_too_large', 'the body is over 16 KiB');
     if (e.type === 'entity.parse.failed')
-      return sendError(res, 400, 'invalid_json', 'the body is not valid JSON');
+      return sendJsonError(res, 400, 'invalid_json', 'the body is not valid JSON');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return sendError(res, e.status, 'bad_request', 'the request could not be read');
+      return sendJsonError(res, e.status, 'bad_request', 'the request could not be read');
     }
-    sendError(res, 500, 'internal_error', 'the admin action failed');
+    sendJsonError(res, 500, 'internal_error', 'the admin action failed');
   };
   router.use(onError);
   return router;

@@ -1,19 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+import { bearerCheck, bearerToken, sendJsonError } from '../http/index.js';
 
 /** Require `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time; else 401. */
 export function requireAdminToken(token: string): RequestHandler {
-  const expected = digest(token);
+  const matches = bearerCheck(token);
   return (req, res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) return next();
-    res
-      .status(401)
-      .set('www-authenticate', 'Bearer realm="scribe-proxy admin"')
-      .json({
-        error: { code: 'unauthorized', message: 'send Authorization: Bearer <ADMIN_TOKEN>' },
-      });
+    const presented = bearerToken(req.headers.authorization);
+    if (presented !== undefined && matches(presented)) return next();
+    sendJsonError(res, 401, 'unauthorized', 'send Authorization: Bearer <ADMIN_TOKEN>', {
+      'www-authenticate': 'Bearer realm="scribe-proxy admin"',
+    });
   };
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sendJsonError } from '../http/index.js';
 
 /** An answer the proxy makes itself: a status, a stable code and a message safe to show. */
 export class ProxyError extends Error {
@@ -13,19 +14,8 @@ export class ProxyError extends Error {
   }
 }
 
-/** Write `{ "error": { "code", "message" } }` with the error's status, if nothing was sent yet. */
+/** Answer with the error's JSON body and status, if nothing was sent yet. */
 export function sendError(res: ServerResponse, error: ProxyError, requestId?: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
-  res.writeHead(error.status, {
-    ...error.headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...(requestId ? { 'x-request-id': requestId } : {}),
-  });
-  res.end(body);
+  const headers = requestId ? { ...error.headers, 'x-request-id': requestId } : error.headers;
+  sendJsonError(res, error.status, error.code, error.message, headers);
 }

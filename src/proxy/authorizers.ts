@@ -1,28 +1,35 @@
+import type { IncomingMessage } from 'node:http';
 import type { Session, SessionCredentials } from '../session/index.js';
+import { signOutgoingRequest } from '../signing/index.js';
+import { clockSkewSeconds } from './clockSkew.js';
+import type { Authorization, ProxyContext } from './context.js';
 
 /** What the sigv4 authorizer needs of a session (a Session, or fixed credentials in benchmarks). */
 export type CredentialSource = Pick<Session, 'credentials' | 'replaceCredentials'>;
 /** What the bearer authorizer needs of a session. */
 export type TokenSource = Pick<Session, 'accessToken' | 'replaceAccessToken'>;
-import { signOutgoingRequest } from '../signing/index.js';
-import type { ProxyContext } from './context.js';
+
+/** What an upstream rejection means: replay once after a refresh, clock skew, or final. */
+export type RejectionVerdict =
+  { kind: 'replay' } | { kind: 'clock-skew'; skewS: number | undefined } | { kind: 'final' };
 
 /** How a request is authorised upstream, and when a rejection means "refresh and replay once". */
 export interface Authorizer {
-  /** Headers that authorise this request, and the secret they were made with. */
-  authorize(ctx: ProxyContext): Promise<{ headers: Record<string, string>; used: unknown }>;
-  /** True when the upstream rejected the request because what was used expired or went bad. */
-  isStaleRejection(status: number, body: Buffer): boolean;
-  /** Refresh what was used (once across concurrent callers). */
-  replace(used: unknown): Promise<void>;
-  /** The statuses worth reading the body of, to decide. */
+  /** The status worth reading the body of, to judge it. */
   readonly rejectionStatus: number;
+  /** Headers that authorise this request, and the secret they were made with. */
+  authorize(ctx: ProxyContext): Promise<Authorization>;
+  /** Judge a rejection (status `rejectionStatus`) from its headers and body. */
+  judge(res: IncomingMessage, body: Buffer): RejectionVerdict;
+  /** The upstream refused `rejected.used`: authorise again with what replaced it. */
+  reauthorize(ctx: ProxyContext, rejected: Authorization): Promise<Authorization>;
 }
 
-// API Gateway's words for credentials that went stale. Never replayed: a signature mismatch,
-// an IAM denial, "Missing Authentication Token" (each would fail the same way again).
-const staleMessages =
-  /security token included in the request is (expired|invalid)|signature expired|token has expired/i;
+// API Gateway's words for a security token a refresh can cure. Never replayed: a signature
+// mismatch, an IAM denial, "Missing Authentication Token" (each would fail the same way again).
+const staleToken = /security token included in the request is (expired|invalid)/i;
+// Clock skew: the signature's date is outside the gateway's five minutes. A refresh cannot fix it.
+const skewed = /signature expired|signature not yet current/i;
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
 export function sigv4Authorizer(
@@ -33,47 +40,63 @@ export function sigv4Authorizer(
   const protocol = apiUrl.protocol;
   const hostname = apiUrl.hostname.replace(/^\[|\]$/g, '');
   const port = apiUrl.port ? Number(apiUrl.port) : undefined;
+  const scope = { region, service: 'execute-api' };
+  const sign = async (ctx: ProxyContext, credentials: SessionCredentials) => {
+    const request = {
+      method: ctx.req.method ?? 'GET',
+      protocol,
+      hostname,
+      port,
+      path: ctx.upstreamPath,
+      query: ctx.query,
+      body: ctx.body,
+    };
+    const headers = await signOutgoingRequest(request, credentials, scope);
+    return { headers, used: credentials };
+  };
   return {
     rejectionStatus: 403,
     async authorize(ctx) {
-      const credentials = await session.credentials();
-      const headers = await signOutgoingRequest(
-        {
-          method: ctx.req.method ?? 'GET',
-          protocol,
-          hostname,
-          port,
-          path: ctx.upstreamPath,
-          query: ctx.query,
-          body: ctx.body,
-        },
-        credentials,
-        { region, service: 'execute-api' },
-      );
-      return { headers, used: credentials };
+      return sign(ctx, await session.credentials(ctx.signal));
     },
-    isStaleRejection(status, body) {
-      return status === 403 && staleMessages.test(body.toString('utf8'));
+    judge(_res, body) {
+      const text = body.toString('utf8');
+      if (skewed.test(text)) return { kind: 'clock-skew', skewS: clockSkewSeconds(text) };
+      return staleToken.test(text) ? { kind: 'replay' } : { kind: 'final' };
     },
-    async replace(used) {
-      await session.replaceCredentials(used as SessionCredentials);
+    async reauthorize(ctx, rejected) {
+      const stale = rejected.used as SessionCredentials;
+      return sign(ctx, await session.replaceCredentials(stale, ctx.signal));
     },
   };
+}
+
+/** True for API Gateway's authorizer refusal: `x-amzn-ErrorType: UnauthorizedException`. */
+function isAuthorizerRefusal(res: IncomingMessage, body: Buffer): boolean {
+  const type = res.headers['x-amzn-errortype'];
+  if (typeof type === 'string' && type.startsWith('UnauthorizedException')) return true;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
+    return parsed.message === 'Unauthorized';
+  } catch {
+    return false;
+  }
 }
 
 /** The raw access token in Authorization, as Scribe's SDK sends it (Scribe API v2). */
 export function bearerAuthorizer(session: TokenSource): Authorizer {
   return {
     rejectionStatus: 401,
-    async authorize() {
-      const token = await session.accessToken();
+    async authorize(ctx) {
+      const token = await session.accessToken(ctx.signal);
       return { headers: { authorization: token }, used: token };
     },
-    isStaleRejection(status) {
-      return status === 401;
+    judge(res, body) {
+      return isAuthorizerRefusal(res, body) ? { kind: 'replay' } : { kind: 'final' };
     },
-    async replace(used) {
-      await session.replaceAccessToken(used as string);
+    async reauthorize(ctx, rejected) {
+      const token = await session.replaceAccessToken(rejected.used as string, ctx.signal);
+      return { headers: { authorization: token }, used: token };
     },
   };
 }

@@ -1,11 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** The authorization of one upstream attempt: its headers and the secret they were made with. */
+export interface Authorization {
+  headers: Record<string, string>;
+  used: unknown;
+}
+
 /** One proxied request as it moves through the passes. */
 export interface ProxyContext {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
   startedAt: number;
+  /** Aborted when the client leaves or shutdown cuts the request; every later step sees it. */
+  signal: AbortSignal;
   /** The client's path, without the query (for logs). */
   clientPath: string;
   /**
@@ -22,10 +30,17 @@ export interface ProxyContext {
   canonicalQuery: string;
   /** Headers to send upstream, before authorization. */
   headers: Record<string, string | string[]>;
+  authorization?: Authorization;
+  /** The upstream's answer, once its headers arrived. */
+  upstreamResponse?: IncomingMessage;
+  /** A rejection body read to judge it (complete: it was read to its end). */
+  rejection?: { body: Buffer; complete: boolean };
   upstreamStatus?: number;
   replayed: boolean;
-  /** Set when the client went away; later passes stop. */
-  aborted: boolean;
+  /** Seconds our clock is behind the upstream's, when it said "Signature expired". */
+  clockSkewS?: number;
+  /** Why the response broke off after it had started (logged; the client sees a cut stream). */
+  brokenBy?: string;
 }
 
 /** A step of the pipeline: does one thing to the context, or throws a ProxyError. */

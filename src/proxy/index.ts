@@ -3,8 +3,14 @@ export {
   sigv4Authorizer,
   type Authorizer,
   type CredentialSource,
+  type RejectionVerdict,
   type TokenSource,
 } from './authorizers.js';
-export { upstreamAgent, type Upstream } from './forward.js';
-export { createProxyHandler, type ProxyOptions, type RequestRecord } from './pipeline.js';
+export { upstreamAgent, type Upstream } from './send.js';
+export {
+  createProxyHandler,
+  type ProxyHandler,
+  type ProxyOptions,
+  type RequestRecord,
+} from './pipeline.js';
 export { ProxyError, sendError } from './ProxyError.js';

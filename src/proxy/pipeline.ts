@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authorize } from './authorize.js';
 import type { Authorizer } from './authorizers.js';
 import { checkClientToken } from './checkClientToken.js';
+import { takeTurn } from './connectionTurns.js';
 import type { Pass, ProxyContext } from './context.js';
-import { forward, type Upstream } from './forward.js';
 import { ProxyError, sendError } from './ProxyError.js';
 import { readBody } from './readBody.js';
 import { rejectNonOriginForm } from './rejectNonOriginForm.js';
+import { replayOnce } from './replayOnce.js';
+import { requestIdFor } from './requestId.js';
+import { send, type Upstream } from './send.js';
+import { streamBack } from './streamBack.js';
 import { upstreamHeaders } from './upstreamHeaders.js';
 import { upstreamTarget } from './upstreamTarget.js';
+import { watchClientAbort } from './watchClientAbort.js';
 
-/** What the handler reports about each request when it is done. */
+/** What the handler reports about each request when it is done: no secret, by construction. */
 export interface RequestRecord {
   requestId: string;
   method: string;
@@ -21,42 +26,64 @@ export interface RequestRecord {
   replayed: boolean;
   bytesIn: number;
   error?: string;
+  /** Seconds the proxy's clock is behind the upstream's, when it refused a signature as expired. */
+  clockSkewS?: number;
 }
 
 export interface ProxyOptions {
   upstream: Upstream;
   authorizer: Authorizer;
   maxBodyBytes: number;
+  /** Longest pause in a client's upload before it is dropped with 408. */
+  bodyIdleTimeoutMs: number;
   clientToken: string | undefined;
   onDone?: (record: RequestRecord) => void;
+  /** Called with what went wrong when a request ends in 500 (a bug), for the log. */
+  onInternalError?: (err: unknown, requestId: string) => void;
 }
 
-const requestIdPattern = /^[\w.:-]{1,128}$/;
+/** The proxy's request handler, and a way to cut what is still running at shutdown. */
+export interface ProxyHandler {
+  (req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Cut every request still in flight (after the shutdown grace): 503 or a broken stream. */
+  cutInFlight(): void;
+}
+
+const cutByShutdown = () =>
+  new ProxyError(503, 'shutting_down', 'the proxy is shutting down; retry', {
+    connection: 'close',
+    'retry-after': '1',
+  });
 
 /**
- * The proxy pipeline: the passes run in this order, then the request is authorised, forwarded
- * and its answer streamed back. (DESIGN.md, "The flow of one proxied request".)
+ * The proxy pipeline (DESIGN.md, "The flow of one proxied request"): the client-abort watch and
+ * the connection's turn come first, then these passes, in this order.
  */
-export function createProxyHandler(options: ProxyOptions) {
+export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const passes: Pass[] = [
     rejectNonOriginForm,
     checkClientToken(options.clientToken),
     upstreamTarget(options.upstream.url),
-    readBody(options.maxBodyBytes),
+    readBody(options.maxBodyBytes, options.bodyIdleTimeoutMs),
     upstreamHeaders,
+    authorize(options.authorizer),
+    send(options.upstream),
+    replayOnce(options.authorizer, options.upstream),
+    streamBack,
   ];
+  const inFlight = new Set<AbortController>();
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const incomingId = req.headers['x-request-id'];
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const abort = watchClientAbort(res);
+    inFlight.add(abort);
+    const turn = takeTurn(req.socket, req.method ?? 'GET');
     const ctx: ProxyContext = {
       req,
       res,
-      requestId:
-        typeof incomingId === 'string' && requestIdPattern.test(incomingId)
-          ? incomingId
-          : randomUUID(),
+      requestId: requestIdFor(req.headers['x-request-id']),
       startedAt: performance.now(),
-      clientPath: (req.url ?? '').split('?')[0] ?? '',
+      signal: abort.signal,
+      clientPath: originPath(req.url),
       body: [],
       bodyLength: 0,
       upstreamPath: '',
@@ -64,35 +91,73 @@ export function createProxyHandler(options: ProxyOptions) {
       canonicalQuery: '',
       headers: {},
       replayed: false,
-      aborted: false,
     };
-    let error: string | undefined;
+    let error: ProxyError | undefined;
     try {
-      for (const pass of passes) await pass(ctx);
-      await forward(ctx, options.upstream, options.authorizer);
-    } catch (err) {
-      const proxyError =
-        err instanceof ProxyError
-          ? err
-          : new ProxyError(500, 'internal_error', 'the proxy failed to handle this request');
-      error = err instanceof ProxyError ? err.code : (err as Error)?.message;
-      if (!ctx.aborted && proxyError.status !== 499) sendError(res, proxyError, ctx.requestId);
-      else res.destroy();
-      if (proxyError.headers['connection'] === 'close') {
-        // Stop reading an oversized upload; the socket closes once the 413 is out.
-        res.once('finish', () => req.destroy());
+      if (turn.ready) await turn.ready;
+      for (const pass of passes) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const pending = pass(ctx);
+        if (pending) await pending;
       }
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+    } catch (err) {
+      if (!(err instanceof ProxyError)) options.onInternalError?.(err, ctx.requestId);
+      error = err instanceof ProxyError ? err : internalError();
+      answer(ctx, error);
+    } finally {
+      inFlight.delete(abort);
+      turn.release();
     }
-    options.onDone?.({
-      requestId: ctx.requestId,
-      method: req.method ?? '',
-      path: ctx.clientPath,
-      status: ctx.aborted ? 499 : res.statusCode,
-      upstreamStatus: ctx.upstreamStatus,
-      latencyMs: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
-      replayed: ctx.replayed,
-      bytesIn: ctx.bodyLength,
-      ...(error ? { error } : {}),
-    });
+    options.onDone?.(record(ctx, error));
+  };
+
+  return Object.assign(handle, {
+    cutInFlight() {
+      for (const abort of inFlight) abort.abort(cutByShutdown());
+    },
+  });
+}
+
+/** The path of an origin-form target, for the log (never an absolute-form URL's credentials). */
+function originPath(target: string | undefined): string {
+  if (!target?.startsWith('/')) return '';
+  const q = target.indexOf('?');
+  return q === -1 ? target : target.slice(0, q);
+}
+
+const internalError = () =>
+  new ProxyError(500, 'internal_error', 'the proxy failed to handle this request');
+
+/** Answer a request the proxy refuses or cannot complete: the JSON error, or a cut. */
+function answer(ctx: ProxyContext, error: ProxyError): void {
+  const { req, res } = ctx;
+  if (error.status === 499) {
+    res.destroy();
+    return;
+  }
+  sendError(res, error, ctx.requestId);
+  if (error.headers['connection'] === 'close') {
+    // Stop reading an oversized or stalled upload; the socket closes once the answer is out.
+    res.once('finish', () => req.destroy());
+  }
+}
+
+function record(ctx: ProxyContext, error: ProxyError | undefined): RequestRecord {
+  const { req, res } = ctx;
+  const status =
+    error && (error.status === 499 || !res.headersSent) ? error.status : res.statusCode;
+  const code = error?.code ?? (ctx.signal.aborted ? 'client_closed' : ctx.brokenBy);
+  return {
+    requestId: ctx.requestId,
+    method: req.method ?? '',
+    path: ctx.clientPath,
+    status: ctx.signal.aborted && !error ? 499 : status,
+    upstreamStatus: ctx.upstreamStatus,
+    latencyMs: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
+    replayed: ctx.replayed,
+    bytesIn: ctx.bodyLength,
+    ...(code ? { error: code } : {}),
+    ...(ctx.clockSkewS !== undefined ? { clockSkewS: ctx.clockSkewS } : {}),
   };
 }

@@ -1,54 +1,67 @@
 import type { Pass } from './context.js';
 import { ProxyError } from './ProxyError.js';
+import { clientGone } from './watchClientAbort.js';
 
 /**
- * Buffer the request body up to `maxBytes` (chunked bodies too). Over the limit: 413, and the
- * upstream sees nothing. A declared Content-Length over the limit is refused before reading.
+ * Buffer the request body up to `maxBytes` (chunked bodies too), as the chunks it arrived in.
+ * Over the limit: 413, and the upstream sees nothing; a declared Content-Length over the limit
+ * is refused before reading. An upload that stalls for `idleMs` is dropped with 408. A request
+ * that declares no body is not read at all.
  */
-export function readBody(maxBytes: number): Pass {
-  return async (ctx) => {
-    const declared = ctx.req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxBytes) {
-      throw tooLarge(maxBytes);
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    await new Promise<void>((resolve, reject) => {
+export function readBody(maxBytes: number, idleMs: number): Pass {
+  return (ctx) => {
+    const { headers } = ctx.req;
+    const declared = headers['content-length'];
+    if (headers['transfer-encoding'] === undefined && (declared === undefined || declared === '0'))
+      return;
+    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    return new Promise<void>((resolve, reject) => {
       const req = ctx.req;
+      const chunks: Buffer[] = [];
+      let total = 0;
+      const fail = (err: unknown) => {
+        cleanup();
+        reject(err);
+      };
       const onData = (chunk: Buffer) => {
+        timer.refresh();
         total += chunk.length;
-        if (total > maxBytes) {
-          cleanup();
-          reject(tooLarge(maxBytes));
-          return;
-        }
+        if (total > maxBytes) return fail(tooLarge(maxBytes));
         chunks.push(chunk);
       };
       const onEnd = () => {
         cleanup();
+        ctx.body = chunks;
+        ctx.bodyLength = total;
         resolve();
       };
-      const onAbort = () => {
-        cleanup();
-        ctx.aborted = true;
-        reject(new ProxyError(400, 'client_aborted', 'the client closed the request'));
-      };
+      const onAbort = () => fail(ctx.signal.reason ?? clientGone());
+      const onError = () => fail(clientGone());
       const cleanup = () => {
+        clearTimeout(timer);
         req.off('data', onData);
         req.off('end', onEnd);
-        req.off('error', onAbort);
-        req.off('close', onClose);
+        req.off('error', onError);
+        ctx.signal.removeEventListener('abort', onAbort);
       };
-      const onClose = () => {
-        if (!req.complete) onAbort();
-      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            new ProxyError(
+              408,
+              'request_timeout',
+              `the request body stalled for ${idleMs} ms; send it without pauses`,
+              { connection: 'close' },
+            ),
+          ),
+        idleMs,
+      );
       req.on('data', onData);
       req.on('end', onEnd);
-      req.on('error', onAbort);
-      req.on('close', onClose);
+      req.on('error', onError);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      if (ctx.signal.aborted) onAbort();
     });
-    ctx.body = chunks;
-    ctx.bodyLength = total;
   };
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Pass } from './context.js';
+import { isAcceptableRequestId } from './requestId.js';
 
 /** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded in either direction. */
 export const hopByHop = new Set([
@@ -40,7 +41,8 @@ function isDropped(name: string, listed: Set<string>): boolean {
 
 /**
  * The headers to forward: the client's, less hop-by-hop ones, those its Connection header names,
- * and any Authorization, X-Amz-* or Host; Content-Length is set from the buffered body.
+ * and any Authorization, X-Amz-* or Host; a client x-request-id only when it is fit to forward;
+ * Content-Length is set from the buffered body.
  */
 export function forwardableHeaders(
   headers: IncomingHttpHeaders,
@@ -51,6 +53,7 @@ export function forwardableHeaders(
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || isDropped(name, listed)) continue;
+    if (name === 'x-request-id' && !isAcceptableRequestId(value)) continue;
     result[name] = value;
   }
   if (bodyLength > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'].includes(method)) {

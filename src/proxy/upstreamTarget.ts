@@ -25,6 +25,15 @@ export function upstreamTarget(apiUrl: URL): Pass {
       }
       throw err;
     }
+    for (const key of Object.keys(ctx.query)) {
+      if (key.toLowerCase().startsWith('x-amz-')) {
+        throw new ProxyError(
+          400,
+          'bad_query',
+          `the query parameter ${key.slice(0, 64)} is refused: the proxy signs requests, the client must not`,
+        );
+      }
+    }
     ctx.clientPath = path;
     ctx.upstreamPath = basePath + path;
     ctx.canonicalQuery = canonicalQueryString(ctx.query);

@@ -16,7 +16,13 @@ import {
   upstreamAgent,
 } from '../proxy/index.js';
 import { adminRouter } from '../admin/index.js';
-import { deleteSessionFile, readSessionFile, Session, writeSessionFile } from '../session/index.js';
+import {
+  deleteSessionFile,
+  OperatorActions,
+  readSessionFile,
+  Session,
+  writeSessionFile,
+} from '../session/index.js';
 import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { createHardenedServer } from './hardenedServer.js';
@@ -31,12 +37,22 @@ export interface Service {
   logger: Logger;
   proxyUrl: string;
   adminUrl: string;
-  /** Stop accepting, let in-flight requests finish within `graceMs`, then close everything. */
+  /**
+   * Stop accepting, let in-flight requests finish within `graceMs` (default SHUTDOWN_GRACE_S),
+   * cut what is still running (503, or a broken stream), then close everything.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
 export interface ServiceOptions {
   logger?: Logger;
+  /**
+   * Stop waiting for the first login when this aborts (a signal during start): startService
+   * then returns at once, for the caller to close the service.
+   */
+  startAbort?: AbortSignal;
+  /** Longest pause in a client's upload (default 20 s). */
+  bodyIdleTimeoutMs?: number;
   /** Override the admin password routes' rate limit (tests). */
   passwordRateLimit?: { limit: number; windowMs: number };
 }
@@ -50,6 +66,20 @@ function listen(server: Server, host: string, port: number): Promise<string> {
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       resolve(`http://${shown}:${address.port}`);
     });
+  });
+}
+
+/** Wait for `promise`, or less: until `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done);
+    void promise.then(done);
   });
 }
 
@@ -109,31 +139,51 @@ export async function startService(config: Config, options: ServiceOptions = {})
     upstream: {
       url: config.apiUrl,
       timeoutMs: config.upstreamTimeoutMs,
+      idleTimeoutMs: config.upstreamIdleTimeoutMs,
       agent,
       observeLatency: (seconds, status) =>
         metrics.upstreamLatency.observe({ status: String(status) }, seconds),
     },
     authorizer,
     maxBodyBytes: config.maxBodyBytes,
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 20_000,
     clientToken: config.proxyClientToken,
     onDone: (record) => {
       metrics.requests.inc({ status: String(record.status) });
-      const line = record.error ? { ...record, error: redactText(record.error, secrets) } : record;
-      logger.info(line, 'request');
+      logger.info(record, 'request');
+      if (record.clockSkewS !== undefined) {
+        logger.warn(
+          { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
+          `the upstream refused a signature as expired: this machine's clock is about ${record.clockSkewS} s off; fix its time (NTP). Not replayed.`,
+        );
+      }
     },
+    onInternalError: (err, requestId) =>
+      logger.error(
+        { event: 'internal-error', requestId, err: redactText(String(err), secrets) },
+        'a request failed inside the proxy',
+      ),
   });
   const proxy = createHardenedServer((req, res) => {
     inFlight++;
-    void handle(req, res).finally(() => {
-      inFlight--;
-      if (inFlight === 0) drained?.();
-    });
+    handle(req, res)
+      .catch((err: unknown) =>
+        logger.error(
+          { event: 'internal-error', err: redactText(String(err), secrets) },
+          'a request failed',
+        ),
+      )
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
   });
   const admin = createAdminApp(
     healthRoutes(session, metrics),
     config.adminToken
       ? adminRouter({
           session,
+          actions: new OperatorActions(session),
           adminToken: config.adminToken,
           passwordRateLimit: options.passwordRateLimit,
           onAction: (action, outcome, detail) =>
@@ -170,10 +220,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
       'admin routes are disabled (set ADMIN_TOKEN to enable them)',
     );
   }
-  await session.start();
-  logger.info({ event: 'session', ...session.status() }, `session ${session.state}`);
+  const started = session
+    .start()
+    .then(() => logger.info({ event: 'session', ...session.status() }, `session ${session.state}`));
+  await untilAborted(started, options.startAbort);
 
-  const close = async (graceMs = 10_000): Promise<void> => {
+  const untilDrained = (ms: number) =>
+    inFlight === 0
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => {
+            drained = resolve;
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, ms).unref()),
+        ]);
+  const close = async (graceMs = config.shutdownGraceS * 1000): Promise<void> => {
     session.stop();
     const closed = Promise.all([
       new Promise<void>((resolve) => proxy.close(() => resolve())),
@@ -181,13 +242,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ]);
     proxy.closeIdleConnections();
     adminServer.closeIdleConnections();
+    await untilDrained(graceMs);
     if (inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          drained = resolve;
-        }),
-        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-      ]);
+      logger.warn(
+        { event: 'shutdown-cut', inFlight },
+        `the shutdown grace ended: cutting ${inFlight} request(s) still running`,
+      );
+      handle.cutInFlight();
+      await untilDrained(1000);
     }
     proxy.closeAllConnections();
     adminServer.closeAllConnections();

@@ -1,13 +1,13 @@
-export {
-  Session,
-  SessionConflictError,
-  SessionUnavailableError,
-  type SessionCredentials,
-  type SessionLogger,
-  type SessionOptions,
-  type SessionState,
-  type SessionStatus,
-} from './Session.js';
+export { Session } from './Session.js';
+export { OperatorActions } from './operatorActions.js';
+export { SessionConflictError, SessionUnavailableError } from './errors.js';
+export type {
+  SessionCredentials,
+  SessionLogger,
+  SessionOptions,
+  SessionState,
+  SessionStatus,
+} from './types.js';
 export {
   deleteSessionFile,
   readSessionFile,

@@ -12,7 +12,7 @@ Run the signing proxy and the admin listener. Configuration comes from the envir
 See the README for what each one means.
 `;
 
-/** `scribe-proxy serve`: run until SIGTERM or SIGINT, then drain and exit 0. */
+/** `scribe-proxy serve`: run until SIGTERM or SIGINT (also during the first login), drain, exit 0. */
 export async function serveCommand(argv: string[], print: (text: string) => void): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) return print(serveHelp);
   if (argv.length > 0)
@@ -24,17 +24,23 @@ export async function serveCommand(argv: string[], print: (text: string) => void
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
-  const service = await startService(config);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return; // a repeated signal must not cut the drain short
-      stopping = true;
-      service.logger.info({ event: 'shutdown', signal }, 'draining in-flight requests');
-      void service.close(10_000).then(resolve);
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  // The handlers go in before anything starts: a signal during the first login (Cognito slow or
+  // hanging) must drain and exit 0 like any other. A repeated signal does not cut the drain short.
+  const stopping = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (!stopping.signal.aborted) stopping.abort(signal);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const service = await startService(config, { startAbort: stopping.signal });
+  if (!stopping.signal.aborted) {
+    await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve));
+  }
+  service.logger.info(
+    { event: 'shutdown', signal: stopping.signal.reason as string, graceS: config.shutdownGraceS },
+    'draining in-flight requests',
+  );
+  await service.close();
+  service.logger.info({ event: 'stopped' }, 'scribe-proxy stopped');
   service.logger.flush();
 }

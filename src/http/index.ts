@@ -1,0 +1,3 @@
+export { errorBody, sendJsonError } from './errorBody.js';
+export { bearerCheck, bearerToken } from './bearerCheck.js';
+export { operatorNextStep } from './operatorNextStep.js';

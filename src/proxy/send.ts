@@ -1,0 +1,135 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Pass, ProxyContext } from './context.js';
+import { ProxyError } from './ProxyError.js';
+
+/** Where and how requests go upstream. */
+export interface Upstream {
+  url: URL;
+  /** Longest wait for the response headers. */
+  timeoutMs: number;
+  /** Longest silence from the upstream once its response started. */
+  idleTimeoutMs: number;
+  agent: HttpAgent;
+  /** Called with the time to response headers, for metrics. */
+  observeLatency?: (seconds: number, status: number) => void;
+}
+
+/**
+ * A keep-alive agent for the upstream's scheme. Every socket it may open it may also keep: a
+ * smaller free pool closes sockets after each burst only to open (and TLS-handshake) them again.
+ * Idle sockets close after 60 s.
+ */
+export function upstreamAgent(url: URL): HttpAgent {
+  const sockets = 256;
+  const options = {
+    keepAlive: true,
+    maxSockets: sockets,
+    maxFreeSockets: sockets,
+    timeout: 60_000,
+  };
+  return url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+}
+
+/** A pooled connection that the upstream had closed failed before any answer came back. */
+class ClosedConnectionError extends Error {}
+
+const unreachable = () =>
+  new ProxyError(
+    502,
+    'upstream_unreachable',
+    'the upstream could not be reached or closed the connection',
+  );
+
+/**
+ * Send once; resolve with the upstream response once its headers arrive. `fresh` sends on a new
+ * connection of its own instead of one from the pool. The client leaving (the signal) destroys
+ * the upstream request at any point, also mid-response.
+ */
+function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promise<IncomingMessage> {
+  const { url } = upstream;
+  const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
+  const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = doRequest({
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || undefined,
+      method: ctx.req.method,
+      path,
+      agent: fresh ? false : upstream.agent,
+      headers: { ...ctx.headers, ...ctx.authorization?.headers },
+    });
+    const timer = setTimeout(() => {
+      const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
+      req.destroy(new ProxyError(504, 'upstream_timeout', message));
+    }, upstream.timeoutMs);
+    const onAbort = () => req.destroy(ctx.signal.reason as Error);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    req.once('response', (res) => {
+      clearTimeout(timer);
+      upstream.observeLatency?.(
+        Number(process.hrtime.bigint() - started) / 1e9,
+        res.statusCode ?? 0,
+      );
+      // Mid-response, silence longer than the idle timeout cuts the stream.
+      req.setTimeout(upstream.idleTimeoutMs, () => {
+        ctx.brokenBy = 'upstream_idle_timeout';
+        req.destroy();
+      });
+      res.once('close', () => ctx.signal.removeEventListener('abort', onAbort));
+      resolve(res);
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof ProxyError) reject(err);
+      else if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
+        reject(new ClosedConnectionError());
+      else reject(unreachable());
+    });
+    // Content-Length is already set (upstreamHeaders); corked, the chunks go out in one writev.
+    req.cork();
+    for (const chunk of ctx.body) req.write(chunk);
+    req.end();
+  });
+}
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Send, and when a pooled connection turns out to have been closed by the upstream (the
+ * keep-alive race: it closed an idle connection just as the proxy reused it), send again once on
+ * a fresh connection, but only a request that may safely arrive twice: an idempotent method
+ * (RFC 9110) or one that carries an Idempotency-Key. Anything else is a 502, never a duplicate.
+ */
+export async function sendUpstream(
+  ctx: ProxyContext,
+  upstream: Upstream,
+): Promise<IncomingMessage> {
+  try {
+    return await sendOnce(ctx, upstream, false);
+  } catch (err) {
+    if (!(err instanceof ClosedConnectionError)) throw err;
+    const method = ctx.req.method ?? 'GET';
+    if (idempotentMethods.has(method) || ctx.req.headers['idempotency-key'] !== undefined) {
+      return sendOnce(ctx, upstream, true).catch((again: unknown) => {
+        throw again instanceof ClosedConnectionError ? unreachable() : again;
+      });
+    }
+    throw new ProxyError(
+      502,
+      'upstream_unreachable',
+      'the upstream closed the connection before answering; the request was not retried because it may not be safe to send twice (an Idempotency-Key header allows it)',
+    );
+  }
+}
+
+/** Send the request upstream (flow step 9). */
+export function send(upstream: Upstream): Pass {
+  return async (ctx) => {
+    ctx.upstreamResponse = await sendUpstream(ctx, upstream);
+  };
+}

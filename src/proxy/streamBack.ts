@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import type { Pass, ProxyContext } from './context.js';
+import { connectionListed, hopByHop } from './upstreamHeaders.js';
+
+/** Upstream response headers as a flat [name, value, ...] list, less hop-by-hop ones. */
+function responseHeaders(res: IncomingMessage, requestId: string): string[] {
+  const listed = connectionListed(res.headers.connection);
+  const out: string[] = [];
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower) || listed.has(lower) || lower === 'x-request-id') continue;
+    out.push(name, raw[i + 1] as string);
+  }
+  out.push('x-request-id', requestId);
+  return out;
+}
+
+/**
+ * Pipe the upstream body to the client, with backpressure. If either side breaks off, the other
+ * is destroyed: a client never sees a complete-looking response that was cut. (Plain pipe:
+ * stream/promises' pipeline costs an AbortController per request on the hot path.)
+ */
+function pipeBody(ctx: ProxyContext, from: IncomingMessage): Promise<void> {
+  const to = ctx.res;
+  return new Promise((resolve) => {
+    const done = () => {
+      from.off('error', onBroken);
+      from.off('close', onFromClose);
+      to.off('close', onClose);
+      resolve();
+    };
+    const onBroken = () => {
+      ctx.brokenBy ??= 'upstream_broken';
+      to.destroy();
+      done();
+    };
+    const onFromClose = () => {
+      if (!from.complete) onBroken();
+    };
+    const onClose = () => {
+      if (!from.complete) from.destroy();
+      done();
+    };
+    from.once('error', onBroken);
+    from.once('close', onFromClose);
+    to.once('close', onClose);
+    from.pipe(to);
+  });
+}
+
+/** Stream the upstream's answer back as it arrives: status, headers, body (flow step 9). */
+export const streamBack: Pass = (ctx) => {
+  const res = ctx.upstreamResponse;
+  if (!res) return;
+  ctx.upstreamStatus = res.statusCode ?? 502;
+  ctx.res.writeHead(ctx.upstreamStatus, res.statusMessage, responseHeaders(res, ctx.requestId));
+  const rejection = ctx.rejection;
+  if (rejection?.complete) {
+    ctx.res.end(rejection.body);
+    return;
+  }
+  if (rejection) ctx.res.write(rejection.body);
+  return pipeBody(ctx, res);
+};

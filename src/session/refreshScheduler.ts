@@ -1,0 +1,25 @@
+/**
+ * The one background timer of a session: runs `refresh` at the time last asked for. The timer
+ * never keeps the process alive.
+ */
+export class RefreshScheduler {
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(private readonly refresh: () => void) {}
+
+  /** Run at `at` (epoch ms), replacing any earlier plan; undefined: no plan. */
+  at(at: number | undefined): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#stopped || at === undefined) return;
+    this.#timer = setTimeout(this.refresh, Math.max(0, at - Date.now()));
+    this.#timer.unref();
+  }
+
+  /** Cancel the plan for good. */
+  stop(): void {
+    this.#stopped = true;
+    this.at(undefined);
+  }
+}

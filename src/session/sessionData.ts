@@ -1,0 +1,34 @@
+import type { Challenge, Tokens } from '../auth/index.js';
+import type { Held } from './held.js';
+import type { SessionCredentials, SessionState } from './types.js';
+
+/**
+ * Everything one session holds, shared by its parts (the holder, the refresher and the operator
+ * actions) inside this room; never exported beyond it.
+ */
+export interface SessionData {
+  state: SessionState;
+  username: string | undefined;
+  password: string | undefined;
+  readonly configuredPassword: string | undefined;
+  refreshToken: string | undefined;
+  tokens: Held<Tokens> | undefined;
+  identityId: string | undefined;
+  credentials: Held<SessionCredentials> | undefined;
+  /** A challenge an operator may answer. */
+  challenge: Challenge | undefined;
+  /** Failed refreshes in a row. */
+  failures: number;
+  /** No refresh before this time (epoch ms) while backing off; 0 when not. */
+  retryAt: number;
+  lastRefreshAt: number | undefined;
+  lastError: string | undefined;
+}
+
+/** What the proxy signs with: federated credentials (sigv4) or the tokens (bearer). */
+export function signingHeld(
+  data: SessionData,
+  mode: 'sigv4' | 'bearer',
+): Held<unknown> | undefined {
+  return mode === 'sigv4' ? data.credentials : data.tokens;
+}
