@@ -152,6 +152,41 @@ describe('the admin API', function () {
     await service.close(1000);
   });
 
+  it('a typo at /admin/login leaves a healthy proxy serving with its configured login', async function () {
+    const { service } = await world.proxy({ ADMIN_TOKEN: adminToken });
+    const typo = await post(service.adminUrl, '/admin/login', { password: 'Proxy-Passw0rd?' });
+    expect(typo.status).to.equal(401);
+    const ready = await call(service.adminUrl, { path: '/readyz' });
+    expect(ready.status).to.equal(200);
+    expect(ready.json()).to.include({ state: 'ready' });
+    expect((await call(service.proxyUrl, { path: '/still-serving' })).status).to.equal(200);
+    // The configured password was not replaced by the typo.
+    const again = await post(service.adminUrl, '/admin/login', {});
+    expect(again.status, again.body.toString()).to.equal(200);
+    expect(again.json()).to.include({ state: 'ready' });
+    await service.close(1000);
+  });
+
+  it('a password changed here flags SCRIBE_PASSWORD as stale in the status and the log, never the password', async function () {
+    await world.cognito.createUser(world.pool, 'stale-config', 'Stale-Config-Passw0rd!');
+    const { service, logs } = await world.proxy({
+      ADMIN_TOKEN: adminToken,
+      SCRIBE_USERNAME: 'stale-config',
+      SCRIBE_PASSWORD: 'Stale-Config-Passw0rd!',
+    });
+    const before = await call(service.adminUrl, { path: '/admin/session', headers: auth });
+    expect(before.json()).to.include({ configuredPasswordStale: false });
+    const changed = await post(service.adminUrl, '/admin/password', {
+      newPassword: 'Stale-Config-Passw0rd2!',
+    });
+    expect(changed.status, changed.body.toString()).to.equal(200);
+    expect(changed.json()).to.include({ configuredPasswordStale: true });
+    const warning = logs.records().find((r) => r['event'] === 'configured-password-stale');
+    expect(warning?.['msg']).to.include('SCRIBE_PASSWORD');
+    expect(logs.lines.join('\n')).to.not.include('Stale-Config-Passw0rd2!');
+    await service.close(1000);
+  });
+
   it('revoke with a password: purges, logs in again, and requests use fresh credentials', async function () {
     const { service } = await world.proxy({ ADMIN_TOKEN: adminToken });
     world.upstream.arrivals.length = 0;

@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { call } from '../support/http.js';
+import { World } from '../support/world.js';
+
+describe('faults: bearer-mode rejections', function () {
+  this.timeout(60_000);
+  let world: World;
+
+  before(async function () {
+    world = await World.start({ mode: 'bearer' });
+  });
+  after(async function () {
+    await world?.stop();
+  });
+  afterEach(function () {
+    world.upstream.respond = undefined;
+    world.upstream.arrivals.length = 0;
+  });
+
+  const proxy = () =>
+    world.proxy({ SCRIBE_AUTH_MODE: 'bearer', SCRIBE_IDENTITY_POOL_ID: undefined });
+
+  it("a backend's own 401 (not the gateway's authorizer) is passed through, never replayed", async function () {
+    const { service } = await proxy();
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":"this document belongs to another team"}');
+      return true;
+    };
+    const answer = await call(service.proxyUrl, { method: 'POST', path: '/docs', body: 'once' });
+    expect(answer.status).to.equal(401);
+    expect(answer.body.toString()).to.include('another team');
+    expect(world.upstream.arrivals).to.have.length(1);
+    await service.close(1000);
+  });
+
+  it("the gateway authorizer's 401 (x-amzn-ErrorType: UnauthorizedException) is replayed once", async function () {
+    const { service } = await proxy();
+    let first = true;
+    world.upstream.respond = (_arrival, res) => {
+      if (!first) return false;
+      first = false;
+      res.writeHead(401, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'UnauthorizedException',
+      });
+      res.end('{"message":"The incoming token has expired"}');
+      return true;
+    };
+    const answer = await call(service.proxyUrl, { method: 'POST', path: '/docs', body: 'twice' });
+    expect(answer.status, answer.body.toString()).to.equal(200);
+    expect(world.upstream.arrivals).to.have.length(2);
+    await service.close(1000);
+  });
+});

@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { request } from 'node:http';
+import { call } from '../support/http.js';
+import { TcpRelay } from '../support/tcpRelay.js';
+import { World, type LogCapture } from '../support/world.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The request log records for `path`, waiting up to `ms` for one to appear. */
+async function requestRecords(logs: LogCapture, path: string, ms = 2000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = logs.records().filter((r) => r['msg'] === 'request' && r['path'] === path);
+    if (found.length > 0 || Date.now() > deadline) return found;
+    await sleep(25);
+  }
+}
+
+describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the real peers)', function () {
+  this.timeout(60_000);
+
+  describe('bearer mode', function () {
+    let world: World;
+    let relay: TcpRelay;
+
+    before(async function () {
+      world = await World.start({ mode: 'bearer', lifetimes: { accessSeconds: 6, idSeconds: 6 } });
+      relay = await new TcpRelay(new URL(world.cognito.endpoint)).start();
+    });
+    after(async function () {
+      await relay?.stop();
+      await world?.stop();
+    });
+    afterEach(function () {
+      relay.set('up');
+    });
+
+    const bearerProxy = (extra: Record<string, string> = {}) =>
+      world.proxy({
+        SCRIBE_AUTH_MODE: 'bearer',
+        SCRIBE_COGNITO_ENDPOINT: relay.url,
+        SCRIBE_IDENTITY_POOL_ID: undefined,
+        ...extra,
+      });
+
+    it('Cognito hanging while the token is still valid: requests are served at once, not after the refresh', async function () {
+      const { service } = await bearerProxy();
+      expect((await call(service.proxyUrl, { path: '/warm' })).status).to.equal(200);
+      relay.set('blackhole');
+      // The token (6 s) is due at half its life; the background refresh now hangs.
+      await sleep(3_500);
+      const started = Date.now();
+      const answer = await call(service.proxyUrl, { path: '/during-partition' });
+      const waited = Date.now() - started;
+      expect(answer.status, answer.body.toString()).to.equal(200);
+      expect(waited).to.be.below(1_000);
+      expect(relay.accepted.blackhole).to.be.greaterThan(0);
+      await service.close(1000);
+    });
+
+    it('Cognito refusing and nothing valid: 503 no_session with Retry-After, at once', async function () {
+      relay.set('refuse');
+      const { service } = await bearerProxy();
+      expect(service.session.state).to.equal('unavailable');
+      const started = Date.now();
+      const answer = await call(service.proxyUrl, { path: '/nothing-held' });
+      expect(Date.now() - started).to.be.below(1_000);
+      expect(answer.status).to.equal(503);
+      expect(answer.json<{ error: { code: string } }>().error.code).to.equal('no_session');
+      expect(Number(answer.headers['retry-after'])).to.be.greaterThan(0);
+      await service.close(1000);
+    });
+
+    it('a client that leaves while its request waits for the first login: nothing goes upstream, it is logged as 499, shutdown does not wait for it', async function () {
+      relay.set('blackhole');
+      const startAbort = AbortSignal.abort();
+      const { service, logs } = await world.proxy(
+        {
+          SCRIBE_AUTH_MODE: 'bearer',
+          SCRIBE_COGNITO_ENDPOINT: relay.url,
+          SCRIBE_IDENTITY_POOL_ID: undefined,
+        },
+        { startAbort },
+      );
+      expect(service.session.state).to.equal('starting');
+      world.upstream.arrivals.length = 0;
+      const url = new URL(service.proxyUrl);
+      const req = request({
+        hostname: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/left-early',
+        headers: { 'content-type': 'application/json', 'content-length': '2' },
+        agent: false,
+      });
+      req.on('error', () => undefined);
+      req.end('{}');
+      await sleep(300);
+      req.destroy();
+      const [record] = await requestRecords(logs, '/left-early');
+      expect(record?.['status']).to.equal(499);
+      relay.set('up');
+      await sleep(200);
+      expect(world.upstream.arrivals.filter((a) => a.url.endsWith('/left-early'))).to.have.length(
+        0,
+      );
+      const closing = Date.now();
+      await service.close(10_000);
+      expect(Date.now() - closing).to.be.below(2_000);
+    });
+  });
+
+  describe('sigv4 mode', function () {
+    let world: World;
+    let idp: TcpRelay;
+    let identity: TcpRelay;
+
+    before(async function () {
+      world = await World.start();
+      idp = await new TcpRelay(new URL(world.cognito.endpoint)).start();
+      identity = await new TcpRelay(new URL(world.emulator.endpoint)).start();
+    });
+    after(async function () {
+      await idp?.stop();
+      await identity?.stop();
+      await world?.stop();
+    });
+
+    it('a storm of "security token expired" while Cognito fails costs Cognito one refresh, not one per request', async function () {
+      const { service } = await world.proxy({
+        SCRIBE_COGNITO_ENDPOINT: idp.url,
+        SCRIBE_IDENTITY_ENDPOINT: identity.url,
+      });
+      expect((await call(service.proxyUrl, { path: '/warm' })).status).to.equal(200);
+      const used = world.emulator.lookup(world.upstream.arrivals.at(-1)?.verdict.accessKeyId ?? '');
+      if (!used) throw new Error('no credentials seen');
+      used.expiration = new Date(Date.now() - 1000); // AWS now refuses them as expired
+      idp.set('refuse');
+      identity.set('refuse');
+      const storm = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => call(service.proxyUrl, { path: `/storm/${i}` })),
+      );
+      for (const answer of storm) {
+        expect(answer.status, answer.body.toString()).to.equal(503);
+        expect(answer.json<{ error: { code: string } }>().error.code).to.equal('no_session');
+      }
+      const attempts = identity.accepted.refuse + idp.accepted.refuse;
+      // One refresh: GetCredentialsForIdentity with its own few retries (ScribeAuth's policy).
+      expect(attempts).to.be.within(1, 4);
+      // Later rejected requests inside the backoff do not reach Cognito at all.
+      const again = await call(service.proxyUrl, { path: '/storm/again' });
+      expect(again.status).to.equal(503);
+      expect(identity.accepted.refuse + idp.accepted.refuse).to.equal(attempts);
+      idp.set('up');
+      identity.set('up');
+      await service.close(1000);
+    });
+  });
+});

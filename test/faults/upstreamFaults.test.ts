@@ -1,0 +1,217 @@
+import { expect } from 'chai';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { call, rawExchange } from '../support/http.js';
+import { World, type LogCapture } from '../support/world.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function requestRecords(logs: LogCapture, path: string, ms = 2000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = logs.records().filter((r) => r['msg'] === 'request' && r['path'] === path);
+    if (found.length > 0 || Date.now() > deadline) return found;
+    await sleep(25);
+  }
+}
+
+/** A GET whose response is read until it ends or breaks: how the body arrived, and how long. */
+function readToEnd(baseUrl: string, path: string) {
+  const url = new URL(baseUrl);
+  return new Promise<{ status: number; body: string; broken: boolean; ms: number }>((resolve) => {
+    const started = Date.now();
+    const req = request({ hostname: url.hostname, port: url.port, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      const done = (broken: boolean) =>
+        resolve({ status: res.statusCode ?? 0, body, broken, ms: Date.now() - started });
+      res.on('end', () => done(!res.complete));
+      res.on('error', () => done(true));
+      res.on('aborted', () => done(true));
+    });
+    req.on('error', () => resolve({ status: 0, body: '', broken: true, ms: Date.now() - started }));
+    req.end();
+  });
+}
+
+describe('faults: the upstream and the client misbehaving', function () {
+  this.timeout(60_000);
+  let world: World;
+
+  before(async function () {
+    world = await World.start();
+  });
+  after(async function () {
+    await world?.stop();
+  });
+  afterEach(function () {
+    world.upstream.respond = undefined;
+    world.upstream.arrivals.length = 0;
+  });
+
+  it('"Signature expired" is clock skew: never replayed, logged as a warning with the skew', async function () {
+    const { service, logs } = await world.proxy();
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          message:
+            'Signature expired: 20261129T100000Z is now earlier than 20261129T100500Z (20261129T101000Z - 5 min.)',
+        }),
+      );
+      return true;
+    };
+    const answer = await call(service.proxyUrl, { method: 'POST', path: '/skewed', body: 'x' });
+    expect(answer.status).to.equal(403);
+    expect(answer.body.toString()).to.include('Signature expired');
+    expect(world.upstream.arrivals).to.have.length(1);
+    const warning = logs.records().find((r) => r['event'] === 'clock-skew');
+    expect(warning?.['skewS']).to.equal(600);
+    expect(warning?.['level']).to.equal(40);
+    await service.close(1000);
+  });
+
+  it('a client that leaves mid-response is logged and counted as 499, not 200', async function () {
+    const { service, logs } = await world.proxy();
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first part; ');
+      const timer = setInterval(() => res.write('more; '), 50);
+      res.once('close', () => clearInterval(timer));
+      return true;
+    };
+    const url = new URL(service.proxyUrl);
+    await new Promise<void>((resolve) => {
+      const req = request(
+        { hostname: url.hostname, port: url.port, path: '/leave-mid-stream', agent: false },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => undefined);
+      req.end();
+    });
+    const [record] = await requestRecords(logs, '/leave-mid-stream');
+    expect(record?.['status']).to.equal(499);
+    const metrics = await service.metrics.requests.get();
+    expect(metrics.values.find((v) => v.labels.status === '499')?.value).to.equal(1);
+    await service.close(1000);
+  });
+
+  it('pipelined POST then DELETE on one connection reach the upstream one after the other, in order', async function () {
+    const { service } = await world.proxy();
+    const events: string[] = [];
+    world.upstream.respond = (arrival, res) => {
+      events.push(`start ${arrival.method}`);
+      setTimeout(
+        () => {
+          events.push(`end ${arrival.method}`);
+          res.end(arrival.method);
+        },
+        arrival.method === 'POST' ? 300 : 10,
+      );
+      return true;
+    };
+    const url = new URL(service.proxyUrl);
+    const text = await rawExchange(
+      service.proxyUrl,
+      `POST /items HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 2\r\n\r\n{}` +
+        `DELETE /items/1 HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(text.match(/HTTP\/1\.1 200/g)).to.have.length(2);
+    expect(events).to.deep.equal(['start POST', 'end POST', 'start DELETE', 'end DELETE']);
+    await service.close(1000);
+  });
+
+  it('pipelined safe requests still overlap', async function () {
+    const { service } = await world.proxy();
+    let concurrent = 0;
+    let most = 0;
+    world.upstream.respond = (_arrival, res) => {
+      most = Math.max(most, ++concurrent);
+      setTimeout(() => {
+        concurrent--;
+        res.end('ok');
+      }, 200);
+      return true;
+    };
+    const url = new URL(service.proxyUrl);
+    const get = (path: string, last = false) =>
+      `GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
+    const text = await rawExchange(service.proxyUrl, get('/a') + get('/b') + get('/c', true));
+    expect(text.match(/HTTP\/1\.1 200/g)).to.have.length(3);
+    expect(most).to.be.greaterThan(1);
+    await service.close(1000);
+  });
+
+  it('a stalled upload is dropped with 408 within the bound, and nothing goes upstream', async function () {
+    const { service } = await world.proxy({}, { bodyIdleTimeoutMs: 300 });
+    const url = new URL(service.proxyUrl);
+    const started = Date.now();
+    const text = await new Promise<string>((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let got = '';
+      socket.on('data', (c: Buffer) => (got += c.toString('latin1')));
+      socket.on('close', () => resolve(got));
+      socket.on('error', () => resolve(got));
+      socket.write(
+        `POST /stalled HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 100\r\n\r\n0123456789`,
+      );
+      setTimeout(() => socket.destroy(), 5_000);
+    });
+    expect(text).to.match(/^HTTP\/1\.1 408/);
+    expect(text).to.include('request_timeout');
+    expect(Date.now() - started).to.be.below(2_000);
+    expect(world.upstream.arrivals).to.have.length(0);
+    await service.close(1000);
+  });
+
+  it('an upstream that stalls mid-body is cut after UPSTREAM_IDLE_TIMEOUT_MS: the client sees a break', async function () {
+    const { service, logs } = await world.proxy({ UPSTREAM_IDLE_TIMEOUT_MS: '300' });
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+      res.write('only the start');
+      return true;
+    };
+    const answer = await readToEnd(service.proxyUrl, '/stalls');
+    expect(answer.status).to.equal(200);
+    expect(answer.broken).to.equal(true);
+    expect(answer.body).to.equal('only the start');
+    expect(answer.ms).to.be.below(2_000);
+    const [record] = await requestRecords(logs, '/stalls');
+    expect(record?.['error']).to.equal('upstream_idle_timeout');
+    await service.close(1000);
+  });
+
+  it('a rejection whose body breaks off is a 502, not a 500', async function () {
+    const { service } = await world.proxy();
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(403, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"message":"The security');
+      setTimeout(() => res.destroy(), 50);
+      return true;
+    };
+    const answer = await call(service.proxyUrl, { path: '/broken-rejection' });
+    expect(answer.status).to.equal(502);
+    expect(answer.json<{ error: { code: string } }>().error.code).to.equal('upstream_unreachable');
+    await service.close(1000);
+  });
+
+  it('a request still running when the shutdown grace ends gets 503 shutting_down and is logged so', async function () {
+    const { service, logs } = await world.proxy();
+    world.upstream.respond = () => true; // never answers
+    const pending = call(service.proxyUrl, { path: '/never-answered' });
+    await sleep(200);
+    await service.close(300);
+    const answer = await pending;
+    expect(answer.status).to.equal(503);
+    expect(answer.json<{ error: { code: string } }>().error.code).to.equal('shutting_down');
+    const [record] = await requestRecords(logs, '/never-answered');
+    expect(record?.['error']).to.equal('shutting_down');
+    expect(logs.records().some((r) => r['event'] === 'shutdown-cut')).to.equal(true);
+  });
+});

@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import type { Socket } from 'node:net';
+import { takeTurn } from '../../src/proxy/connectionTurns.js';
+
+const connection = () => ({}) as Socket;
+
+describe('proxy: a connection takes turns when a request is unsafe', function () {
+  it('safe requests overlap', function () {
+    const socket = connection();
+    const a = takeTurn(socket, 'GET');
+    const b = takeTurn(socket, 'HEAD');
+    expect(a.ready).to.equal(undefined);
+    expect(b.ready).to.equal(undefined);
+  });
+
+  it('an unsafe request waits for everything before it, and everything after waits for it', async function () {
+    const socket = connection();
+    const order: string[] = [];
+    const get = takeTurn(socket, 'GET');
+    const post = takeTurn(socket, 'POST');
+    const del = takeTurn(socket, 'DELETE');
+    const after = takeTurn(socket, 'GET');
+    const started = Promise.all([
+      post.ready?.then(() => order.push('POST')),
+      del.ready?.then(() => order.push('DELETE')),
+      after.ready?.then(() => order.push('GET after')),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).to.deep.equal([]);
+    get.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).to.deep.equal(['POST']);
+    post.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).to.deep.equal(['POST', 'DELETE']);
+    del.release();
+    await started;
+    expect(order).to.deep.equal(['POST', 'DELETE', 'GET after']);
+  });
+
+  it('connections do not wait for each other', function () {
+    takeTurn(connection(), 'POST');
+    expect(takeTurn(connection(), 'POST').ready).to.equal(undefined);
+  });
+});

@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import {
+  cognitoError,
+  scriptCognito,
+  scriptedSession,
+  tokensAnswer,
+} from '../support/scriptedCognito.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A session logged in with a 2 s token (due after 1 s), whose next refresh gets `failure`.
+ * Returns it with what it reported about its refresh token.
+ */
+async function sessionWhoseRefreshGets(failure: [number, unknown]) {
+  let refreshed = false;
+  const calls = scriptCognito((operation, body) => {
+    const flow = body['AuthFlow'];
+    if (operation === 'InitiateAuth' && flow === 'USER_PASSWORD_AUTH') {
+      return [200, tokensAnswer(1, 2, 'refresh-1')];
+    }
+    refreshed = true;
+    return [failure[0], failure[1]];
+  });
+  const savedTokens: Array<string | undefined> = [];
+  const { session, auth } = scriptedSession({
+    password: undefined,
+    refreshToken: 'refresh-0',
+    onRefreshToken: (token) => {
+      savedTokens.push(token);
+    },
+  });
+  // Start from the refresh token: the first refresh is the failing one.
+  return { session, auth, calls, savedTokens, refreshed: () => refreshed };
+}
+
+describe('session: what a failed refresh may destroy', function () {
+  this.timeout(20_000);
+  before(() => nock.disableNetConnect());
+  after(() => nock.enableNetConnect());
+  afterEach(() => nock.cleanAll());
+
+  async function loggedIn() {
+    // Log in with a password first (2 s tokens), then make every refresh fail as scripted.
+    let failure: [number, unknown] = [200, {}];
+    const calls = scriptCognito((_operation, body) =>
+      body['AuthFlow'] === 'USER_PASSWORD_AUTH' ? [200, tokensAnswer(1, 2, 'refresh-1')] : failure,
+    );
+    const savedTokens: Array<string | undefined> = [];
+    const { session, auth } = scriptedSession({
+      backoff: { baseMs: 4_000, maxMs: 8_000 },
+      onRefreshToken: (token) => {
+        savedTokens.push(token);
+      },
+    });
+    await session.start();
+    expect(await session.accessToken()).to.equal('access-1');
+    await sleep(1_050); // inside the margin: the next request starts a refresh
+    return {
+      session,
+      auth,
+      calls,
+      savedTokens,
+      failWith: (next: [number, unknown]) => (failure = next),
+    };
+  }
+
+  for (const [what, failure] of [
+    ['a malformed reply', [200, '{"AuthenticationResult": 42']],
+    ['an empty reply', [200, {}]],
+    ['a WAF refusal (ForbiddenException)', [403, cognitoError('ForbiddenException', 'blocked')]],
+    ['Cognito failing (500)', [500, cognitoError('InternalErrorException')]],
+  ] as Array<[string, [number, unknown]]>) {
+    it(`${what}: keeps the valid token and the refresh token, degraded, backing off`, async function () {
+      const { session, auth, savedTokens, failWith } = await loggedIn();
+      failWith(failure);
+      expect(await session.accessToken()).to.equal('access-1');
+      await sleep(50); // the background refresh fails
+      expect(session.state).to.equal('degraded');
+      expect(await session.accessToken()).to.equal('access-1');
+      expect(savedTokens).to.deep.equal(['refresh-1']); // never dropped
+      expect(session.status().nextAttemptAt).to.be.a('string');
+      session.stop();
+      auth.destroy();
+    });
+  }
+
+  it('NotAuthorized on the refresh token drops it and logs in with the password', async function () {
+    const { session, auth, calls, savedTokens, failWith } = await loggedIn();
+    failWith([400, cognitoError('NotAuthorizedException', 'Refresh Token has been revoked')]);
+    await session.accessToken();
+    await sleep(100);
+    expect(savedTokens).to.deep.equal(['refresh-1', undefined, 'refresh-1']);
+    expect(calls['InitiateAuth']).to.equal(3); // login, refused refresh, password login
+    expect(session.state).to.equal('ready');
+    session.stop();
+    auth.destroy();
+  });
+
+  it('NotAuthorized on the refresh token with no password: needs-login, nothing retried', async function () {
+    const { session, auth, calls, savedTokens, refreshed } = await sessionWhoseRefreshGets([
+      400,
+      cognitoError('NotAuthorizedException', 'Refresh Token has expired'),
+    ]);
+    await session.start();
+    expect(refreshed()).to.equal(true);
+    expect(session.state).to.equal('needs-login');
+    expect(savedTokens).to.deep.equal([undefined]);
+    await session.accessToken().catch(() => undefined);
+    expect(calls['InitiateAuth']).to.equal(1);
+    session.stop();
+    auth.destroy();
+  });
+});

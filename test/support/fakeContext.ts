@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
+import type { ProxyContext } from '../../src/proxy/context.js';
+
+/** A context for calling one pass: `req` is a stream the test writes the body into. */
+export function fakeContext(
+  init: { method?: string; url?: string; headers?: Record<string, string> } = {},
+): { ctx: ProxyContext; body: PassThrough; abort: AbortController } {
+  const body = new PassThrough();
+  const req = Object.assign(body, {
+    method: init.method ?? 'GET',
+    url: init.url ?? '/',
+    headers: init.headers ?? {},
+  }) as unknown as IncomingMessage;
+  const abort = new AbortController();
+  const ctx: ProxyContext = {
+    req,
+    res: {} as ServerResponse,
+    requestId: 'test',
+    startedAt: 0,
+    signal: abort.signal,
+    clientPath: '',
+    body: [],
+    bodyLength: 0,
+    upstreamPath: '',
+    query: {},
+    canonicalQuery: '',
+    headers: {},
+    replayed: false,
+  };
+  return { ctx, body, abort };
+}
+
+/** The ProxyError a pass throws (or rejects with), for its code and status. */
+export async function refusal(run: () => unknown): Promise<{ status: number; code: string }> {
+  try {
+    await run();
+  } catch (err) {
+    return err as { status: number; code: string };
+  }
+  throw new Error('the pass did not refuse');
+}

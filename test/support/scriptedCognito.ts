@@ -1,0 +1,72 @@
+import nock from 'nock';
+import { ScribeAuth } from '../../src/index.js';
+import { Session, type SessionOptions } from '../../src/session/index.js';
+
+/** Where the scripted user pool answers (nock); nothing listens there. */
+export const idp = 'http://cognito-idp.session.test';
+
+/** The X-Amz-Target operation a Cognito JSON request names (InitiateAuth, RevokeToken, ...). */
+export function operationOf(headers: Record<string, string | string[] | undefined>): string {
+  return String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+}
+
+/** Cognito's JSON error body. */
+export function cognitoError(type: string, message = 'nope') {
+  return { __type: type, message };
+}
+
+/** A login answer: tokens numbered `n`, living `expiresIn` seconds. */
+export function tokensAnswer(n: number, expiresIn: number, refreshToken?: string) {
+  return {
+    AuthenticationResult: {
+      AccessToken: `access-${n}`,
+      IdToken: `id-${n}`,
+      ...(refreshToken ? { RefreshToken: refreshToken } : {}),
+      ExpiresIn: expiresIn,
+      TokenType: 'Bearer',
+    },
+  };
+}
+
+/**
+ * A bearer-mode session against the scripted pool, with ScribeAuth's retries short. `calls`
+ * counts the operations it made.
+ */
+export function scriptedSession(extra: Partial<SessionOptions> = {}) {
+  const auth = new ScribeAuth({
+    clientId: 'c',
+    endpoints: { cognitoIdentityProvider: idp },
+    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    requestTimeoutMs: 2000,
+  });
+  const session = new Session({
+    auth,
+    mode: 'bearer',
+    username: 'u',
+    password: 'p',
+    refreshMarginS: 60,
+    proactive: false,
+    ...extra,
+  });
+  return { auth, session };
+}
+
+/** Answer each Cognito call with `script(operation, body)`, counting calls by operation. */
+export function scriptCognito(
+  script: (
+    operation: string,
+    body: Record<string, unknown>,
+  ) => [number, unknown] | Promise<[number, unknown]>,
+) {
+  const calls: Record<string, number> = {};
+  nock(idp)
+    .persist()
+    .post('/')
+    .reply(async function (_uri, body) {
+      const operation = operationOf(this.req.headers);
+      calls[operation] = (calls[operation] ?? 0) + 1;
+      const parsed = typeof body === 'string' ? (JSON.parse(body) as unknown) : body;
+      return script(operation, parsed as Record<string, unknown>);
+    });
+  return calls;
+}
