@@ -68,3 +68,42 @@ describe("the README's troubleshooting table", function () {
     expect(sorted(documented)).to.include.members(answered);
   });
 });
+
+describe("the README's Under faults table", function () {
+  it('names only codes the proxy really answers or logs, and every fault answer it makes', async function () {
+    const files = (await readdir(`${root}src/proxy`))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/proxy/${f}`);
+    const source = (await Promise.all([...files, 'src/server/hardenedServer.ts'].map(read))).join(
+      '\n',
+    );
+    const answered = [
+      ...source.matchAll(/new ProxyError\(\s*(\d{3}),\s*'([a-z_]+)'/g),
+      ...source.matchAll(/rawError\(\s*socket,\s*(\d{3}),\s*'[^']*',\s*'([a-z_]+)'/g),
+    ].map((m) => ({ status: Number(m[1]), code: m[2] as string }));
+    const logged = [...source.matchAll(/brokenBy \?*= '([a-z_]+)'/g)].map((m) => m[1] as string);
+    const known = new Set([...answered.map((a) => a.code), ...logged]);
+
+    const text = await read('README.md');
+    const section = text.slice(
+      text.indexOf('### Under faults'),
+      text.indexOf('### Troubleshooting'),
+    );
+    const rows = section
+      .split('\n')
+      .filter((line) => /^\| [^-]/.test(line))
+      .slice(1);
+    expect(rows.length).to.be.greaterThan(8);
+    const named = sorted(
+      rows.flatMap((row) =>
+        [...row.matchAll(/`([a-z]+(?:_[a-z]+)+)`/g)].map((m) => m[1] as string),
+      ),
+    );
+    for (const code of named) expect(known, `README names ${code}`).to.include(code);
+    // Every answer a fault produces (timeouts, unreachable, no session, shutdown, client gone).
+    const faultAnswers = answered
+      .filter((a) => [408, 499, 502, 503, 504].includes(a.status))
+      .map((a) => a.code);
+    expect(named).to.include.members(sorted([...faultAnswers, ...logged]));
+  });
+});

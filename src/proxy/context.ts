@@ -43,5 +43,30 @@ export interface ProxyContext {
   brokenBy?: string;
 }
 
+/** A fresh context for a request, before any pass ran. */
+export function createContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+  requestId: string,
+  clientPath: string,
+): ProxyContext {
+  return {
+    req,
+    res,
+    requestId,
+    startedAt: performance.now(),
+    signal,
+    clientPath,
+    body: [],
+    bodyLength: 0,
+    upstreamPath: '',
+    query: {},
+    canonicalQuery: '',
+    headers: {},
+    replayed: false,
+  };
+}
+
 /** A step of the pipeline: does one thing to the context, or throws a ProxyError. */
 export type Pass = (ctx: ProxyContext) => void | Promise<void>;

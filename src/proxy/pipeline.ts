@@ -3,7 +3,7 @@ import { authorize } from './authorize.js';
 import type { Authorizer } from './authorizers.js';
 import { checkClientToken } from './checkClientToken.js';
 import { takeTurn } from './connectionTurns.js';
-import type { Pass, ProxyContext } from './context.js';
+import { createContext, type Pass, type ProxyContext } from './context.js';
 import { ProxyError, sendError } from './ProxyError.js';
 import { readBody } from './readBody.js';
 import { rejectNonOriginForm } from './rejectNonOriginForm.js';
@@ -77,21 +77,8 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     const abort = watchClientAbort(res);
     inFlight.add(abort);
     const turn = takeTurn(req.socket, req.method ?? 'GET');
-    const ctx: ProxyContext = {
-      req,
-      res,
-      requestId: requestIdFor(req.headers['x-request-id']),
-      startedAt: performance.now(),
-      signal: abort.signal,
-      clientPath: originPath(req.url),
-      body: [],
-      bodyLength: 0,
-      upstreamPath: '',
-      query: {},
-      canonicalQuery: '',
-      headers: {},
-      replayed: false,
-    };
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    const ctx = createContext(req, res, abort.signal, requestId, originPath(req.url));
     let error: ProxyError | undefined;
     try {
       if (turn.ready) await turn.ready;

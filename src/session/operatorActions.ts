@@ -62,7 +62,9 @@ export class OperatorActions {
           {},
           challenge.requiredAttributes,
         );
-        return this.#finish(result, { ...this.#pendingLogin(), password: newPassword });
+        await this.#finish(result, { ...this.#pendingLogin(), password: newPassword });
+        this.#passwordChanged(newPassword);
+        return this.session.status();
       }
       const tokens = data.tokens;
       if (!tokens || tokens.expiresAt <= Date.now()) {

@@ -2,19 +2,9 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import { call } from '../support/http.js';
 import { TcpRelay } from '../support/tcpRelay.js';
-import { World, type LogCapture } from '../support/world.js';
+import { World } from '../support/world.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The request log records for `path`, waiting up to `ms` for one to appear. */
-async function requestRecords(logs: LogCapture, path: string, ms = 2000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = logs.records().filter((r) => r['msg'] === 'request' && r['path'] === path);
-    if (found.length > 0 || Date.now() > deadline) return found;
-    await sleep(25);
-  }
-}
 
 describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the real peers)', function () {
   this.timeout(60_000);
@@ -97,7 +87,7 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
       req.end('{}');
       await sleep(300);
       req.destroy();
-      const [record] = await requestRecords(logs, '/left-early');
+      const [record] = await logs.requests('/left-early');
       expect(record?.['status']).to.equal(499);
       relay.set('up');
       await sleep(200);

@@ -2,18 +2,9 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { call, rawExchange } from '../support/http.js';
-import { World, type LogCapture } from '../support/world.js';
+import { World } from '../support/world.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function requestRecords(logs: LogCapture, path: string, ms = 2000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = logs.records().filter((r) => r['msg'] === 'request' && r['path'] === path);
-    if (found.length > 0 || Date.now() > deadline) return found;
-    await sleep(25);
-  }
-}
 
 /** A GET whose response is read until it ends or breaks: how the body arrived, and how long. */
 function readToEnd(baseUrl: string, path: string) {
@@ -95,7 +86,7 @@ describe('faults: the upstream and the client misbehaving', function () {
       req.on('error', () => undefined);
       req.end();
     });
-    const [record] = await requestRecords(logs, '/leave-mid-stream');
+    const [record] = await logs.requests('/leave-mid-stream');
     expect(record?.['status']).to.equal(499);
     const metrics = await service.metrics.requests.get();
     expect(metrics.values.find((v) => v.labels.status === '499')?.value).to.equal(1);
@@ -182,7 +173,7 @@ describe('faults: the upstream and the client misbehaving', function () {
     expect(answer.broken).to.equal(true);
     expect(answer.body).to.equal('only the start');
     expect(answer.ms).to.be.below(2_000);
-    const [record] = await requestRecords(logs, '/stalls');
+    const [record] = await logs.requests('/stalls');
     expect(record?.['error']).to.equal('upstream_idle_timeout');
     await service.close(1000);
   });
@@ -210,7 +201,7 @@ describe('faults: the upstream and the client misbehaving', function () {
     const answer = await pending;
     expect(answer.status).to.equal(503);
     expect(answer.json<{ error: { code: string } }>().error.code).to.equal('shutting_down');
-    const [record] = await requestRecords(logs, '/never-answered');
+    const [record] = await logs.requests('/never-answered');
     expect(record?.['error']).to.equal('shutting_down');
     expect(logs.records().some((r) => r['event'] === 'shutdown-cut')).to.equal(true);
   });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import {
   cognitoError,
   scriptCognito,
   scriptedSession,
   tokensAnswer,
+  useScriptedCognito,
 } from '../support/scriptedCognito.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,9 +37,7 @@ async function sessionWhoseRefreshGets(failure: [number, unknown]) {
 
 describe('session: what a failed refresh may destroy', function () {
   this.timeout(20_000);
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
-  afterEach(() => nock.cleanAll());
+  useScriptedCognito();
 
   async function loggedIn() {
     // Log in with a password first (2 s tokens), then make every refresh fail as scripted.

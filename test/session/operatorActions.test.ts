@@ -1,18 +1,16 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { OperatorActions, SessionConflictError } from '../../src/session/index.js';
 import {
   cognitoError,
   scriptCognito,
   scriptedSession,
   tokensAnswer,
+  useScriptedCognito,
 } from '../support/scriptedCognito.js';
 
 describe('session: operator actions', function () {
   this.timeout(20_000);
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
-  afterEach(() => nock.cleanAll());
+  useScriptedCognito();
 
   it('a revoke Cognito refused keeps the token (it can be revoked again) and the session as it was', async function () {
     let revokeAnswer: [number, unknown] = [400, cognitoError('UnsupportedTokenTypeException')];

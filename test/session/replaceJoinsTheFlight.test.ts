@@ -1,18 +1,16 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { SessionUnavailableError } from '../../src/session/index.js';
 import {
   cognitoError,
   scriptCognito,
   scriptedSession,
   tokensAnswer,
+  useScriptedCognito,
 } from '../support/scriptedCognito.js';
 
 describe('session: a refused token is replaced by one refresh, within the backoff', function () {
   this.timeout(20_000);
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
-  afterEach(() => nock.cleanAll());
+  useScriptedCognito();
 
   it('50 concurrent replacements of the same refused token cost one refresh', async function () {
     let n = 0;

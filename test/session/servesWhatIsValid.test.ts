@@ -1,15 +1,17 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { SessionUnavailableError } from '../../src/session/index.js';
-import { scriptCognito, scriptedSession, tokensAnswer } from '../support/scriptedCognito.js';
+import {
+  scriptCognito,
+  scriptedSession,
+  tokensAnswer,
+  useScriptedCognito,
+} from '../support/scriptedCognito.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('session: requests get what is valid, and wait only when nothing is', function () {
   this.timeout(20_000);
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
-  afterEach(() => nock.cleanAll());
+  useScriptedCognito();
 
   it('inside the refresh margin, with the refresh hanging, the held token is served at once', async function () {
     let hang = false;

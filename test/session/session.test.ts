@@ -1,32 +1,14 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ScribeAuth } from '../../src/index.js';
-import { Session, SessionUnavailableError } from '../../src/session/index.js';
+import { SessionUnavailableError } from '../../src/session/index.js';
+import { idp, scriptedSession, useScriptedCognito } from '../support/scriptedCognito.js';
 import { dueAt } from '../../src/session/timing.js';
 
-const idp = 'http://cognito-idp.session.test';
-
 describe('session policy', function () {
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
-  afterEach(() => nock.cleanAll());
+  useScriptedCognito();
 
-  function session(extra: Partial<ConstructorParameters<typeof Session>[0]> = {}) {
-    const auth = new ScribeAuth({
-      clientId: 'c',
-      endpoints: { cognitoIdentityProvider: idp },
-      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-    });
-    return new Session({
-      auth,
-      mode: 'bearer',
-      username: 'u',
-      password: 'p',
-      refreshMarginS: 60,
-      proactive: false,
-      ...extra,
-    });
-  }
+  const session = (extra: Parameters<typeof scriptedSession>[0] = {}) =>
+    scriptedSession(extra).session;
 
   it('a password login hitting LimitExceeded is tried once and leaves needs-login', async function () {
     let calls = 0;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
-import type { ProxyContext } from '../../src/proxy/context.js';
+import { createContext, type ProxyContext } from '../../src/proxy/context.js';
 
 /** A context for calling one pass: `req` is a stream the test writes the body into. */
 export function fakeContext(
@@ -13,21 +13,7 @@ export function fakeContext(
     headers: init.headers ?? {},
   }) as unknown as IncomingMessage;
   const abort = new AbortController();
-  const ctx: ProxyContext = {
-    req,
-    res: {} as ServerResponse,
-    requestId: 'test',
-    startedAt: 0,
-    signal: abort.signal,
-    clientPath: '',
-    body: [],
-    bodyLength: 0,
-    upstreamPath: '',
-    query: {},
-    canonicalQuery: '',
-    headers: {},
-    replayed: false,
-  };
+  const ctx = createContext(req, {} as ServerResponse, abort.signal, 'test', '');
   return { ctx, body, abort };
 }
 

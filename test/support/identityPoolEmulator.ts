@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { registerSecret } from './secretScan.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
@@ -92,6 +93,8 @@ export class IdentityPoolEmulator {
       identityId,
     };
     this.#minted.set(credentials.accessKeyId, credentials);
+    registerSecret(credentials.secretAccessKey);
+    registerSecret(credentials.sessionToken);
     return credentials;
   }
 

@@ -2,6 +2,13 @@ import nock from 'nock';
 import { ScribeAuth } from '../../src/index.js';
 import { Session, type SessionOptions } from '../../src/session/index.js';
 
+/** Mocha hooks for a suite talking to the scripted pool: no real network, no leftover scripts. */
+export function useScriptedCognito(): void {
+  before(() => nock.disableNetConnect());
+  after(() => nock.enableNetConnect());
+  afterEach(() => nock.cleanAll());
+}
+
 /** Where the scripted user pool answers (nock); nothing listens there. */
 export const idp = 'http://cognito-idp.session.test';
 

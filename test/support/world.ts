@@ -5,11 +5,15 @@ import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service, type ServiceOptions } from '../../src/server/index.js';
 import { CognitoLocal, type TestPool, type TokenLifetimes } from './cognitoLocal.js';
 import { IdentityPoolEmulator } from './identityPoolEmulator.js';
+import { registerSecret, registerLogLines } from './secretScan.js';
 import { VerifyingUpstream } from './verifyingUpstream.js';
 
 /** Log lines a service wrote, parsed, and their raw text. */
 export class LogCapture {
   readonly lines: string[] = [];
+  constructor() {
+    registerLogLines(this.lines);
+  }
   readonly stream = new Writable({
     write: (chunk: Buffer, _enc, callback) => {
       this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -18,6 +22,15 @@ export class LogCapture {
   });
   records(): Array<Record<string, unknown>> {
     return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+  /** The request log records for `path`, waiting up to `ms` for one to appear. */
+  async requests(path: string, ms = 2000): Promise<Array<Record<string, unknown>>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.records().filter((r) => r['msg'] === 'request' && r['path'] === path);
+      if (found.length > 0 || Date.now() > deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 }
 
@@ -41,6 +54,7 @@ export class World {
     } = {},
   ): Promise<World> {
     const world = new World();
+    registerSecret(world.password);
     world.cognito = await CognitoLocal.start();
     world.pool = await world.cognito.createPool(options.lifetimes);
     await world.cognito.createUser(world.pool, world.username, world.password);
@@ -99,6 +113,14 @@ export class World {
     options: ServiceOptions = {},
   ): Promise<{ service: Service; config: Config; logs: LogCapture }> {
     const config = loadConfig(this.env(overrides));
+    for (const secret of [
+      config.password,
+      config.refreshToken,
+      config.adminToken,
+      config.proxyClientToken,
+    ]) {
+      registerSecret(secret);
+    }
     const logs = new LogCapture();
     const logger = createLogger('debug', logs.stream);
     const service = await startService(config, { logger, ...options });
@@ -115,6 +137,7 @@ export class World {
     try {
       const result = await auth.getTokens({ username: this.username, password: this.password });
       if (isChallenge(result)) throw new Error('unexpected challenge');
+      registerSecret(result.refreshToken);
       return result;
     } finally {
       auth.destroy();

@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { request, Agent } from 'node:http';
+import { rawExchange } from '../support/http.js';
+import { registerLogLines, registerSecret, scanLogs } from '../support/secretScan.js';
+import { World } from '../support/world.js';
+
+describe('faults: abuse', function () {
+  this.timeout(120_000);
+  let world: World;
+
+  before(async function () {
+    world = await World.start();
+  });
+  after(async function () {
+    await world?.stop();
+  });
+
+  for (const [name, framing] of [
+    [
+      'Content-Length and Transfer-Encoding together',
+      'Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
+    ['two different Content-Lengths', 'Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcde'],
+    ['an obfuscated Transfer-Encoding', 'Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n'],
+    ['a bad chunk size', 'Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n'],
+  ] as const) {
+    it(`refuses a smuggling framing (${name}) with 400, and nothing reaches the upstream`, async function () {
+      const { service } = await world.proxy();
+      world.upstream.arrivals.length = 0;
+      const url = new URL(service.proxyUrl);
+      const text = await rawExchange(
+        service.proxyUrl,
+        `POST /smuggle HTTP/1.1\r\nHost: ${url.host}\r\n${framing}` +
+          `GET /second HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`,
+      );
+      expect(text).to.match(/^HTTP\/1\.1 400/);
+      expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
+      expect(world.upstream.arrivals).to.have.length(0);
+      await service.close(1000);
+    });
+  }
+
+  it('refuses open-proxy attempts: absolute-form to another host and CONNECT', async function () {
+    const { service } = await world.proxy();
+    world.upstream.arrivals.length = 0;
+    const absolute = await rawExchange(
+      service.proxyUrl,
+      'GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\nHost: 169.254.169.254\r\nConnection: close\r\n\r\n',
+    );
+    expect(absolute).to.match(/^HTTP\/1\.1 400/);
+    expect(absolute).to.include('not_origin_form');
+    const connect = await rawExchange(
+      service.proxyUrl,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+    expect(connect).to.match(/^HTTP\/1\.1 400/);
+    expect(world.upstream.arrivals).to.have.length(0);
+    await service.close(1000);
+  });
+
+  it('2,000 client connections at once: every request answered, the upstream pool bounded', async function () {
+    const { service } = await world.proxy({ LOG_LEVEL: 'warn' });
+    world.upstream.arrivals.length = 0;
+    const before = world.upstream.connections;
+    const url = new URL(service.proxyUrl);
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 2000 },
+        (_, i) =>
+          new Promise<number>((resolve) => {
+            const req = request(
+              { hostname: url.hostname, port: url.port, path: `/many/${i}`, agent },
+              (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              },
+            );
+            req.on('error', () => resolve(0));
+            req.end();
+          }),
+      ),
+    );
+    agent.destroy();
+    const counts = statuses.reduce<Record<number, number>>(
+      (acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }),
+      {},
+    );
+    expect(counts).to.deep.equal({ 200: 2000 });
+    expect(world.upstream.connections - before).to.be.at.most(256);
+    await service.close(1000);
+  });
+
+  it('the secret scan finds a secret or a token in a log line', function () {
+    const lines = ['{"msg":"fine"}'];
+    registerLogLines(lines);
+    registerSecret('a-registered-secret-value');
+    const clean = scanLogs().leaks.length;
+    lines.push('{"msg":"oops a-registered-secret-value"}');
+    lines.push('{"token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig"}');
+    expect(scanLogs().leaks.length - clean).to.equal(2);
+    lines.length = 0; // not a leak of the suite's own proxies
+  });
+});
