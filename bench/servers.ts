@@ -2,6 +2,7 @@
  * Benchmark servers, one per child process so each can be pinned to its own CPU:
  *   node dist/bench/servers.js upstream
  *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer|scribe-presigned <upstream url>
+ * The scribe targets log each request at LOG_LEVEL (default info, as the service) to /dev/null.
  * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (the
  * process's peak RSS in bytes).
  */
@@ -9,14 +10,17 @@ import { createServer, Agent, type IncomingMessage, type ServerResponse } from '
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
+import { pino } from 'pino';
 import {
   type Authorizer,
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
   upstreamAgent,
+  upstreamHostname,
 } from '../src/proxy/index.js';
-import { createHardenedServer } from '../src/server/index.js';
+import { createLogger, createMetrics } from '../src/observability/index.js';
+import { createHardenedServer, requestLog } from '../src/server/index.js';
 
 const [kind = 'upstream', upstreamUrl = ''] = process.argv.slice(2);
 
@@ -77,6 +81,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   }
   const sigv4 = sigv4Authorizer(
     {
+      held: () => fixedCredentials,
       credentials: async () => fixedCredentials,
       replaceCredentials: async () => fixedCredentials,
     },
@@ -89,15 +94,31 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
       : kind === 'scribe-presigned'
         ? presigned(sigv4)
         : bearerAuthorizer({
+            held: () => fixedToken,
             accessToken: async () => fixedToken,
             replaceAccessToken: async () => fixedToken,
           });
   const handle = createProxyHandler({
-    upstream: { url, timeoutMs: 30_000, idleTimeoutMs: 60_000, agent: upstreamAgent(url) },
+    upstream: {
+      url,
+      hostname: upstreamHostname(url),
+      timeoutMs: 30_000,
+      idleTimeoutMs: 60_000,
+      agent: upstreamAgent(url),
+    },
     bodyIdleTimeoutMs: 20_000,
     authorizer,
     maxBodyBytes: 10 * 1024 * 1024,
     clientToken: undefined,
+    // As the service does: a metric and a log line per request, at LOG_LEVEL (default info),
+    // written for real (to /dev/null, asynchronously, as pino writes to stdout).
+    onDone: requestLog(
+      createLogger(
+        process.env['LOG_LEVEL'] ?? 'info',
+        pino.destination({ dest: '/dev/null', sync: false }),
+      ),
+      createMetrics(),
+    ),
   });
   return (req, res) => void handle(req, res);
 }

@@ -1,3 +1,3 @@
-export { createLogger, type Logger } from './logger.js';
+export { createLogger, requestLogger, type Logger } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { redactText, redactPaths, secretKeys } from './redact.js';

@@ -4,24 +4,38 @@ import type { Authorizer } from './authorizers.js';
 import type { Authorization, Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
 
-/**
- * Run an authorization; no usable session becomes 503 `no_session` with Retry-After, and, when
- * only an operator can help, the admin route that does.
- */
-export async function withSession(call: () => Promise<Authorization>): Promise<Authorization> {
+/** No usable session: 503 `no_session` with Retry-After and, when only an operator can help, the admin route that does. */
+function noSession(err: unknown): never {
+  if (!(err instanceof SessionUnavailableError)) throw err;
+  const next = operatorNextStep[err.state];
+  const message = next ? `${err.message} (${next} on the admin listener)` : err.message;
+  throw new ProxyError(503, 'no_session', message, { 'retry-after': String(err.retryAfterS) });
+}
+
+/** Run an authorization that may wait for the session; its failure to have one becomes a 503. */
+export async function withSession(
+  call: () => Authorization | Promise<Authorization>,
+): Promise<Authorization> {
   try {
     return await call();
   } catch (err) {
-    if (!(err instanceof SessionUnavailableError)) throw err;
-    const next = operatorNextStep[err.state];
-    const message = next ? `${err.message} (${next} on the admin listener)` : err.message;
-    throw new ProxyError(503, 'no_session', message, { 'retry-after': String(err.retryAfterS) });
+    return noSession(err);
   }
 }
 
-/** Authorize the request with the session's credentials or token (flow step 7-8). */
+/**
+ * Authorize the request with the session's credentials or token (flow steps 7-8): synchronously
+ * when the session holds them (the common case costs no promise), else after the session's wait.
+ */
 export function authorize(authorizer: Authorizer): Pass {
-  return async (ctx: ProxyContext) => {
-    ctx.authorization = await withSession(() => authorizer.authorize(ctx));
+  return (ctx: ProxyContext) => {
+    const authorization = authorizer.authorize(ctx);
+    if (!(authorization instanceof Promise)) {
+      ctx.authorization = authorization;
+      return;
+    }
+    return authorization.then((value) => {
+      ctx.authorization = value;
+    }, noSession);
   };
 }

@@ -1,13 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import type { Session, SessionCredentials } from '../session/index.js';
-import { signOutgoingRequest } from '../signing/index.js';
+import { hostHeader } from '../signing/index.js';
+import { HotPathSigner } from '../signing/hotPath/index.js';
 import { clockSkewSeconds } from './clockSkew.js';
 import type { Authorization, ProxyContext } from './context.js';
 
 /** What the sigv4 authorizer needs of a session (a Session, or fixed credentials in benchmarks). */
-export type CredentialSource = Pick<Session, 'credentials' | 'replaceCredentials'>;
+export type CredentialSource = Pick<Session, 'credentials' | 'replaceCredentials'> & {
+  /** Credentials held and valid now, without waiting (the fast path), if the source has them. */
+  held?: () => SessionCredentials | string | undefined;
+};
 /** What the bearer authorizer needs of a session. */
-export type TokenSource = Pick<Session, 'accessToken' | 'replaceAccessToken'>;
+export type TokenSource = Pick<Session, 'accessToken' | 'replaceAccessToken'> & {
+  held?: () => SessionCredentials | string | undefined;
+};
 
 /** What an upstream rejection means: replay once after a refresh, clock skew, or final. */
 export type RejectionVerdict =
@@ -17,8 +23,11 @@ export type RejectionVerdict =
 export interface Authorizer {
   /** The status worth reading the body of, to judge it. */
   readonly rejectionStatus: number;
-  /** Headers that authorise this request, and the secret they were made with. */
-  authorize(ctx: ProxyContext): Promise<Authorization>;
+  /**
+   * Headers that authorise this request, and the secret they were made with: at once when the
+   * session holds something valid, else after a (bounded) wait.
+   */
+  authorize(ctx: ProxyContext): Authorization | Promise<Authorization>;
   /** Judge a rejection (status `rejectionStatus`) from its headers and body. */
   judge(res: IncomingMessage, body: Buffer): RejectionVerdict;
   /** The upstream refused `rejected.used`: authorise again with what replaced it. */
@@ -37,27 +46,32 @@ export function sigv4Authorizer(
   apiUrl: URL,
   region: string,
 ): Authorizer {
-  const protocol = apiUrl.protocol;
   const hostname = apiUrl.hostname.replace(/^\[|\]$/g, '');
-  const port = apiUrl.port ? Number(apiUrl.port) : undefined;
+  const host = hostHeader(apiUrl.protocol, hostname, apiUrl.port ? Number(apiUrl.port) : undefined);
   const scope = { region, service: 'execute-api' };
-  const sign = async (ctx: ProxyContext, credentials: SessionCredentials) => {
-    const request = {
+  // One hot-path signer per credential set: its key, scope and header block are reused until the
+  // session replaces the credentials (a new object), and dropped with them.
+  const signers = new WeakMap<SessionCredentials, HotPathSigner>();
+  const sign = (ctx: ProxyContext, credentials: SessionCredentials): Authorization => {
+    let signer = signers.get(credentials);
+    if (!signer) {
+      signer = new HotPathSigner(credentials, scope, host);
+      signers.set(credentials, signer);
+    }
+    const headers = signer.sign({
       method: ctx.req.method ?? 'GET',
-      protocol,
-      hostname,
-      port,
       path: ctx.upstreamPath,
-      query: ctx.query,
-      body: ctx.body,
-    };
-    const headers = await signOutgoingRequest(request, credentials, scope);
+      canonicalQuery: ctx.canonicalQuery,
+      payloadHash: ctx.payloadHash,
+    });
     return { headers, used: credentials };
   };
   return {
     rejectionStatus: 403,
-    async authorize(ctx) {
-      return sign(ctx, await session.credentials(ctx.signal));
+    authorize(ctx) {
+      const held = session.held?.();
+      if (typeof held === 'object') return sign(ctx, held);
+      return session.credentials(ctx.signal).then((credentials) => sign(ctx, credentials));
     },
     judge(_res, body) {
       const text = body.toString('utf8');
@@ -87,9 +101,12 @@ function isAuthorizerRefusal(res: IncomingMessage, body: Buffer): boolean {
 export function bearerAuthorizer(session: TokenSource): Authorizer {
   return {
     rejectionStatus: 401,
-    async authorize(ctx) {
-      const token = await session.accessToken(ctx.signal);
-      return { headers: { authorization: token }, used: token };
+    authorize(ctx) {
+      const held = session.held?.();
+      if (typeof held === 'string') return { headers: { authorization: held }, used: held };
+      return session
+        .accessToken(ctx.signal)
+        .then((token) => ({ headers: { authorization: token }, used: token }));
     },
     judge(res, body) {
       return isAuthorizerRefusal(res, body) ? { kind: 'replay' } : { kind: 'final' };

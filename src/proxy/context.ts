@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { emptyPayloadHash } from '../signing/hotPath/index.js';
 
 /** The authorization of one upstream attempt: its headers and the secret they were made with. */
 export interface Authorization {
@@ -23,6 +24,8 @@ export interface ProxyContext {
   body: readonly Buffer[];
   /** Its length in bytes. */
   bodyLength: number;
+  /** Hex SHA-256 of the body, computed as its chunks arrived. */
+  payloadHash: string;
   /** The upstream path: base path + the client's path, byte-exact. */
   upstreamPath: string;
   /** Decoded query pairs, and the canonical string that is both signed and sent. */
@@ -60,6 +63,7 @@ export function createContext(
     clientPath,
     body: [],
     bodyLength: 0,
+    payloadHash: emptyPayloadHash,
     upstreamPath: '',
     query: {},
     canonicalQuery: '',

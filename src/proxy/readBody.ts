@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Pass } from './context.js';
 import { ProxyError } from './ProxyError.js';
 import { clientGone } from './watchClientAbort.js';
 
 /**
- * Buffer the request body up to `maxBytes` (chunked bodies too), as the chunks it arrived in.
+ * Buffer the request body up to `maxBytes` (chunked bodies too), as the chunks it arrived in,
+ * hashed as they arrive (so the signature does not wait for a pass over the whole body).
  * Over the limit: 413, and the upstream sees nothing; a declared Content-Length over the limit
  * is refused before reading. An upload that stalls for `idleMs` is dropped with 408. A request
  * that declares no body is not read at all.
@@ -18,6 +20,7 @@ export function readBody(maxBytes: number, idleMs: number): Pass {
     return new Promise<void>((resolve, reject) => {
       const req = ctx.req;
       const chunks: Buffer[] = [];
+      const hash = createHash('sha256');
       let total = 0;
       const fail = (err: unknown) => {
         cleanup();
@@ -28,11 +31,13 @@ export function readBody(maxBytes: number, idleMs: number): Pass {
         total += chunk.length;
         if (total > maxBytes) return fail(tooLarge(maxBytes));
         chunks.push(chunk);
+        hash.update(chunk);
       };
       const onEnd = () => {
         cleanup();
         ctx.body = chunks;
         ctx.bodyLength = total;
+        ctx.payloadHash = hash.digest('hex');
         resolve();
       };
       const onAbort = () => fail(ctx.signal.reason ?? clientGone());

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { withSession } from './authorize.js';
 import type { Authorizer } from './authorizers.js';
-import type { Pass } from './context.js';
+import type { Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
 import { sendUpstream, type Upstream } from './send.js';
 
@@ -46,9 +46,7 @@ function readRejection(res: IncomingMessage): Promise<{ body: Buffer; complete: 
  * skew ("Signature expired") is never replayed: it is noted for the log instead.
  */
 export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
-  return async (ctx) => {
-    const res = ctx.upstreamResponse;
-    if (!res || res.statusCode !== authorizer.rejectionStatus || !ctx.authorization) return;
+  const judgeAndReplay = async (ctx: ProxyContext, res: IncomingMessage) => {
     const rejection = await readRejection(res);
     ctx.rejection = rejection;
     if (!rejection.complete) return;
@@ -59,9 +57,15 @@ export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
     }
     if (verdict.kind !== 'replay') return;
     const rejected = ctx.authorization;
+    if (!rejected) return;
     ctx.authorization = await withSession(() => authorizer.reauthorize(ctx, rejected));
     ctx.replayed = true;
     ctx.rejection = undefined;
     ctx.upstreamResponse = await sendUpstream(ctx, upstream);
+  };
+  return (ctx) => {
+    const res = ctx.upstreamResponse;
+    if (!res || res.statusCode !== authorizer.rejectionStatus || !ctx.authorization) return;
+    return judgeAndReplay(ctx, res);
   };
 }

@@ -6,6 +6,8 @@ import { ProxyError } from './ProxyError.js';
 /** Where and how requests go upstream. */
 export interface Upstream {
   url: URL;
+  /** The URL's host name without IPv6 brackets, as http.request wants it. */
+  hostname: string;
   /** Longest wait for the response headers. */
   timeoutMs: number;
   /** Longest silence from the upstream once its response started. */
@@ -13,6 +15,11 @@ export interface Upstream {
   agent: HttpAgent;
   /** Called with the time to response headers, for metrics. */
   observeLatency?: (seconds: number, status: number) => void;
+}
+
+/** The host name of an upstream URL as http.request wants it (IPv6 without brackets). */
+export function upstreamHostname(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
 }
 
 /**
@@ -47,14 +54,14 @@ const unreachable = () =>
  * the upstream request at any point, also mid-response.
  */
 function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promise<IncomingMessage> {
-  const { url } = upstream;
+  const { url, hostname } = upstream;
   const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
   const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = doRequest({
       protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      hostname,
       port: url.port || undefined,
       method: ctx.req.method,
       path,
@@ -90,7 +97,12 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
         reject(new ClosedConnectionError());
       else reject(unreachable());
     });
-    // Content-Length is already set (upstreamHeaders); corked, the chunks go out in one writev.
+    // Content-Length is already set (upstreamHeaders). A body goes out corked, headers and chunks
+    // in one writev; without one, the headers are a single write.
+    if (ctx.body.length === 0) {
+      req.end();
+      return;
+    }
     req.cork();
     for (const chunk of ctx.body) req.write(chunk);
     req.end();

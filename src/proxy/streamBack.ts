@@ -4,13 +4,19 @@ import { connectionListed, hopByHop } from './upstreamHeaders.js';
 
 /** Upstream response headers as a flat [name, value, ...] list, less hop-by-hop ones. */
 function responseHeaders(res: IncomingMessage, requestId: string): string[] {
-  const listed = connectionListed(res.headers.connection);
-  const out: string[] = [];
   const raw = res.rawHeaders;
+  let listed: Set<string> | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if ((raw[i] as string).toLowerCase() === 'connection') {
+      listed = connectionListed(raw[i + 1]);
+      break;
+    }
+  }
+  const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     const lower = name.toLowerCase();
-    if (hopByHop.has(lower) || listed.has(lower) || lower === 'x-request-id') continue;
+    if (hopByHop.has(lower) || listed?.has(lower) || lower === 'x-request-id') continue;
     out.push(name, raw[i + 1] as string);
   }
   out.push('x-request-id', requestId);

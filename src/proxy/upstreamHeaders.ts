@@ -15,6 +15,15 @@ export const hopByHop = new Set([
   'upgrade',
 ]);
 
+/** Methods that declare no body when they send none (no Content-Length: 0 added). */
+const bodilessMethods: Readonly<Record<string, true>> = {
+  GET: true,
+  HEAD: true,
+  DELETE: true,
+  OPTIONS: true,
+  TRACE: true,
+};
+
 /** The header names a message's Connection header lists, lowercased. */
 export function connectionListed(connection: string | string[] | undefined): Set<string> {
   const values = Array.isArray(connection) ? connection.join(',') : (connection ?? '');
@@ -27,10 +36,10 @@ export function connectionListed(connection: string | string[] | undefined): Set
 }
 
 /** Client headers the proxy replaces or must not pass on. */
-function isDropped(name: string, listed: Set<string>): boolean {
+function isDropped(name: string, listed: Set<string> | undefined): boolean {
   return (
     hopByHop.has(name) ||
-    listed.has(name) ||
+    listed?.has(name) === true ||
     name === 'host' ||
     name === 'authorization' ||
     name === 'content-length' ||
@@ -49,14 +58,16 @@ export function forwardableHeaders(
   bodyLength: number,
   method: string,
 ): Record<string, string | string[]> {
-  const listed = connectionListed(headers.connection);
+  const listed =
+    headers.connection === undefined ? undefined : connectionListed(headers.connection);
   const result: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || isDropped(name, listed)) continue;
     if (name === 'x-request-id' && !isAcceptableRequestId(value)) continue;
     result[name] = value;
   }
-  if (bodyLength > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'].includes(method)) {
+  if (bodyLength > 0 || bodilessMethods[method] !== true) {
     result['content-length'] = String(bodyLength);
   }
   return result;

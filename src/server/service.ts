@@ -14,6 +14,7 @@ import {
   createProxyHandler,
   sigv4Authorizer,
   upstreamAgent,
+  upstreamHostname,
 } from '../proxy/index.js';
 import { adminRouter } from '../admin/index.js';
 import {
@@ -25,6 +26,7 @@ import {
 } from '../session/index.js';
 import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
+import { requestLog } from './requestLog.js';
 import { createHardenedServer } from './hardenedServer.js';
 
 /** The running proxy: both listeners, the session, and a way to stop gracefully. */
@@ -138,6 +140,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const handle = createProxyHandler({
     upstream: {
       url: config.apiUrl,
+      hostname: upstreamHostname(config.apiUrl),
       timeoutMs: config.upstreamTimeoutMs,
       idleTimeoutMs: config.upstreamIdleTimeoutMs,
       agent,
@@ -148,16 +151,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     maxBodyBytes: config.maxBodyBytes,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 20_000,
     clientToken: config.proxyClientToken,
-    onDone: (record) => {
-      metrics.requests.inc({ status: String(record.status) });
-      logger.info(record, 'request');
-      if (record.clockSkewS !== undefined) {
-        logger.warn(
-          { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
-          `the upstream refused a signature as expired: this machine's clock is about ${record.clockSkewS} s off; fix its time (NTP). Not replayed.`,
-        );
-      }
-    },
+    onDone: requestLog(logger, metrics),
     onInternalError: (err, requestId) =>
       logger.error(
         { event: 'internal-error', requestId, err: redactText(String(err), secrets) },

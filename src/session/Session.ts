@@ -58,6 +58,21 @@ export class Session {
     this.refresher.stop();
   }
 
+  /**
+   * What requests sign with right now, without waiting: the held credentials (sigv4) or access
+   * token (bearer) while valid, else undefined (then call credentials() or accessToken(), which
+   * wait). Starts a background refresh when one is due.
+   */
+  held(): SessionCredentials | string | undefined {
+    const now = Date.now();
+    const held = signingHeld(this.data, this.mode);
+    if (!isValid(held, now)) return undefined;
+    if (this.refresher.anythingDue(now)) this.refresher.kick();
+    return this.mode === 'sigv4'
+      ? this.data.credentials?.value
+      : this.data.tokens?.value.accessToken;
+  }
+
   /** Federated credentials to sign with. An aborted `signal` ends a wait with its reason. */
   credentials(signal?: AbortSignal): Promise<SessionCredentials> {
     if (this.mode !== 'sigv4') throw new Error('credentials() is for sigv4 mode');

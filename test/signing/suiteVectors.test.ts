@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { signWithNodeCrypto } from '../../src/signing/hotPath/index.js';
 import { signHttpRequest, type SignableRequest } from '../../src/signing/index.js';
 
 interface Vector {
@@ -47,6 +49,22 @@ describe('signing: the AWS SigV4 test-suite vectors', function () {
       if (headers['authorization'] !== vector.authorization) {
         failures.push(`${vector.name}: got ${headers['authorization']}`);
       }
+    }
+    expect(failures).to.deep.equal([]);
+  });
+
+  it("the hot path's node:crypto signer produces the expected Authorization for every vector", function () {
+    const failures: string[] = [];
+    for (const vector of suite.requests) {
+      const authorization = signWithNodeCrypto(
+        vector.request,
+        suite.credentials,
+        { region: suite.region, service: suite.service },
+        suite.signingDate,
+        (body) => createHash('sha256').update(body).digest('hex'),
+      );
+      if (authorization !== vector.authorization)
+        failures.push(`${vector.name}: got ${authorization}`);
     }
     expect(failures).to.deep.equal([]);
   });
