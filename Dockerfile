@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # scribe-proxy as a sidecar: build with the dev toolchain, run with production dependencies only.
 
-FROM node:20-bookworm-slim AS build
+# The current Node LTS, pinned to the exact version .ci/run tests on (NODE_LTS there).
+FROM node:26.12.1-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +11,7 @@ COPY src ./src
 COPY test ./test
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26.12.1-trixie-slim AS runtime
 ENV NODE_ENV=production \
     PROXY_HOST=0.0.0.0 \
     PROXY_PORT=8080 \
@@ -21,10 +22,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data && chown 1000:1000 /data
 # The proxy listens on all interfaces inside the container: set PROXY_CLIENT_TOKEN unless only
 # containers you trust share its network. The admin listener stays on loopback unless you move it.
-USER node
+# A numeric user (the image's `node`, uid 1000), so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
@@ -35,6 +37,6 @@ CMD ["serve"]
 # dependencies (cognito-local) and the test servers, so it runs from the build stage.
 FROM build AS sandbox
 ENV AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
-USER node
+USER 1000:1000
 EXPOSE 8080 8081
 ENTRYPOINT ["node", "dist/src/cli/main.js", "sandbox", "--host", "0.0.0.0"]

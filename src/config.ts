@@ -145,6 +145,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (mode === 'sigv4' && !identityPoolId) {
     problems.push('missing setting: SCRIBE_IDENTITY_POOL_ID (needed in sigv4 mode)');
   }
+  // A pool id starts with its region (eu-west-2_abc, eu-west-2:uuid): a mismatch would only fail
+  // later, at the first login, with a confusing error.
+  for (const [name, id, separator] of [
+    ['SCRIBE_USER_POOL_ID', userPoolId, '_'],
+    ['SCRIBE_IDENTITY_POOL_ID', identityPoolId, ':'],
+  ] as const) {
+    const poolRegion = id?.includes(separator) ? id.slice(0, id.indexOf(separator)) : undefined;
+    if (poolRegion && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(poolRegion) && poolRegion !== region) {
+      problems.push(
+        `invalid setting: ${name} is in ${poolRegion} but SCRIBE_REGION is ${region} (set SCRIBE_REGION=${poolRegion})`,
+      );
+    }
+  }
   const username = text('SCRIBE_USERNAME');
   const password = env['SCRIBE_PASSWORD'] || undefined;
   const refreshToken = text('SCRIBE_REFRESH_TOKEN');

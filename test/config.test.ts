@@ -88,6 +88,26 @@ describe('configuration', function () {
     expect(found.join('\n')).to.not.include('pw@');
   });
 
+  it('refuses a pool id from another region than SCRIBE_REGION, naming both', function () {
+    const found = problems({ ...minimal, SCRIBE_USER_POOL_ID: 'us-east-1_abc' });
+    expect(found).to.have.length(1);
+    expect(found[0])
+      .to.include('us-east-1')
+      .and.include('eu-west-2')
+      .and.include('SCRIBE_USER_POOL_ID');
+    expect(problems({ ...minimal, SCRIBE_IDENTITY_POOL_ID: 'us-west-2:abc' })[0]).to.include(
+      'SCRIBE_IDENTITY_POOL_ID',
+    );
+    expect(
+      problems({
+        ...minimal,
+        SCRIBE_REGION: 'us-east-1',
+        SCRIBE_USER_POOL_ID: 'us-east-1_abc',
+        SCRIBE_IDENTITY_POOL_ID: 'us-east-1:abc',
+      }),
+    ).to.deep.equal([]);
+  });
+
   it('names the variable, never echoes a secret value', function () {
     const found = problems({ ...minimal, ADMIN_TOKEN: 'sekrit' });
     expect(found.join('\n')).to.include('ADMIN_TOKEN').and.not.include('sekrit');

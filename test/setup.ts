@@ -3,12 +3,17 @@
  * notice that releases from 2027 need Node 22 is noise in every test run (the CLI and the
  * container silence it the same way).
  */
+import { findMotoServer } from './support/motoServer.js';
 import { scanLogs } from './support/secretScan.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-/** After the whole suite: no log line any proxy wrote in it holds a secret. */
+/** Before the suite, the peers it needs; after it, no log line any proxy wrote holds a secret. */
 export const mochaHooks = {
+  /** A missing peer fails the run at once, in one line that names the fix. */
+  beforeAll(): void {
+    findMotoServer();
+  },
   afterAll(): void {
     const { leaks, lines } = scanLogs();
     if (leaks.length > 0) {

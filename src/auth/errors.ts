@@ -241,8 +241,17 @@ export function toScribeError(err: unknown, operation: string): ScribeAuthError 
     fault === 'server'
   ) {
     // A network error's message names the address it tried: keep it in `cause` only.
+    // A host that does not resolve is named: it is the configured endpoint, and the fix.
+    const host =
+      err && typeof err === 'object' ? (err as { hostname?: unknown }).hostname : undefined;
     const summary =
-      typeof code === 'string' ? code : status !== undefined ? `HTTP ${status}` : name;
+      typeof code === 'string'
+        ? typeof host === 'string'
+          ? `${code} for ${host}`
+          : code
+        : status !== undefined
+          ? `HTTP ${status}`
+          : name;
     return new ServiceUnavailableError(
       `${operation} failed (${summary}); Cognito could not be reached or failed, retry later`,
       { cause: err, httpStatus: 502, cognitoName: mapped ? name : undefined },

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ScribeAuthError } from '../auth/index.js';
 import { changePasswordCommand } from './commands/changePassword.js';
 import { credentialsCommand } from './commands/credentials.js';
@@ -34,7 +36,36 @@ function mainHelp(): string {
   const list = Object.entries(commands)
     .map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`)
     .join('\n');
-  return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options.\n`;
+  return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options; scribe-proxy --version for the version.\nEvery command reads a .env file in the working directory; flags win over the environment, which wins over .env.\n`;
+}
+
+/** This package's version, from its package.json. */
+function version(): string {
+  const path = fileURLToPath(new URL('../../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+/** The command nearest to a mistyped one (edit distance at most 2), if any. */
+function closest(typed: string, names: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0] ?? 0;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const above = row[j] ?? 0;
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
+        diagonal = above;
+      }
+    }
+    return row[b.length] ?? Infinity;
+  };
+  const ranked = names
+    .map((name) => ({ name, d: distance(typed.toLowerCase(), name) }))
+    .sort((x, y) => x.d - y.d);
+  const best = ranked[0];
+  return best && best.d <= 2 ? best.name : undefined;
 }
 
 /** Run the CLI; returns the exit code. */
@@ -45,9 +76,17 @@ export async function main(argv: string[]): Promise<number> {
     print(mainHelp());
     return name ? exitCodes.ok : exitCodes.usage;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    print(version());
+    return exitCodes.ok;
+  }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`scribe-proxy: unknown command '${name}' (try scribe-proxy --help)\n`);
+    const guess = closest(name, Object.keys(commands));
+    const hint = guess ? `did you mean '${guess}'? ` : '';
+    process.stderr.write(
+      `scribe-proxy: unknown command '${name}' (${hint}try scribe-proxy --help)\n`,
+    );
     return exitCodes.usage;
   }
   try {

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { environmentWithDotEnv } from '../config.js';
 import { UsageError } from './usage.js';
 
 /** One command-line option, with the environment variable it falls back to. */
@@ -9,11 +10,15 @@ export interface OptionSpec {
   boolean?: boolean;
 }
 
-/** Parse argv against specs; unknown flags or stray arguments are usage errors. */
+/**
+ * Parse argv against specs; unknown flags or stray arguments are usage errors. Each option falls
+ * back to its environment variable, and the environment to a `.env` file in the working directory
+ * (flags > environment > .env), the same way for every command.
+ */
 export function parseOptions(
   argv: string[],
   specs: OptionSpec[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = environmentWithDotEnv(),
 ): Record<string, string | undefined> & { help?: string } {
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
   for (const spec of specs) options[spec.flag] = { type: spec.boolean ? 'boolean' : 'string' };

@@ -11,6 +11,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'scribe-proxy' },
       redact: { paths: redactPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"info", as most JSON log pipelines expect, not pino's numbers.
+      formatters: { level: (label) => ({ level: label }) },
     },
     destination ?? pino.destination({ fd: 1, sync: false }),
   );

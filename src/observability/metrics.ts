@@ -8,6 +8,8 @@ export interface Metrics {
   refreshes: Counter<'kind' | 'outcome'>;
   /** Set a callback giving the seconds until the signing credentials expire. */
   setExpirySource(source: () => number | undefined): void;
+  /** Set the session's possible states and a callback giving the current one. */
+  setStateSource(states: readonly string[], current: () => string): void;
 }
 
 /** A fresh registry with the process metrics and ours. */
@@ -15,6 +17,7 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'scribe_proxy_' });
   let expirySource: () => number | undefined = () => undefined;
+  let stateSource: { states: readonly string[]; current: () => string } | undefined;
   const requests = new Counter({
     name: 'scribe_proxy_requests_total',
     help: 'Proxied requests by the status answered to the client',
@@ -44,6 +47,17 @@ export function createMetrics(): Metrics {
       else this.reset();
     },
   });
+  new Gauge({
+    name: 'scribe_proxy_session_state',
+    help: 'The session state: one series per state, 1 for the current one',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      if (!stateSource) return;
+      const current = stateSource.current();
+      for (const state of stateSource.states) this.set({ state }, state === current ? 1 : 0);
+    },
+  });
   return {
     registry,
     requests,
@@ -51,6 +65,9 @@ export function createMetrics(): Metrics {
     refreshes,
     setExpirySource(source) {
       expirySource = source;
+    },
+    setStateSource(states, current) {
+      stateSource = { states, current };
     },
   };
 }

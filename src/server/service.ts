@@ -22,6 +22,7 @@ import {
   OperatorActions,
   readSessionFile,
   Session,
+  sessionStates,
   writeSessionFile,
 } from '../session/index.js';
 import { createAdminApp } from './adminApp.js';
@@ -129,6 +130,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     onRefresh: (kind, outcome) => metrics.refreshes.inc({ kind, outcome }),
   });
   metrics.setExpirySource(() => session.secondsUntilExpiry());
+  metrics.setStateSource(sessionStates, () => session.state);
 
   const agent = upstreamAgent(config.apiUrl);
   const authorizer =
@@ -173,7 +175,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       });
   });
   const admin = createAdminApp(
-    healthRoutes(session, metrics),
+    healthRoutes(session, metrics, config.adminToken),
     config.adminToken
       ? adminRouter({
           session,

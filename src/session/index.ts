@@ -1,6 +1,7 @@
 export { Session } from './Session.js';
 export { OperatorActions } from './operatorActions.js';
 export { SessionConflictError, SessionUnavailableError } from './errors.js';
+export { sessionStates } from './types.js';
 export type {
   SessionCredentials,
   SessionLogger,

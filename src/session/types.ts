@@ -1,14 +1,18 @@
 import type { ScribeAuth } from '../auth/index.js';
 
+/** Every state a session can be in. */
+export const sessionStates = [
+  'starting',
+  'ready',
+  'degraded',
+  'unavailable',
+  'needs-login',
+  'mfa-required',
+  'new-password-required',
+] as const;
+
 /** Where the session stands; `/readyz` and the admin status report it. */
-export type SessionState =
-  | 'starting'
-  | 'ready'
-  | 'new-password-required'
-  | 'mfa-required'
-  | 'needs-login'
-  | 'degraded'
-  | 'unavailable';
+export type SessionState = (typeof sessionStates)[number];
 
 /** States in which only an operator can move the session on; nothing retries by itself. */
 export const operatorStates: ReadonlySet<SessionState> = new Set([

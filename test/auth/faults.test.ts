@@ -196,6 +196,20 @@ describe('ScribeAuth under Cognito faults (nock)', function () {
     expect(err.message).to.not.include(String(port));
   });
 
+  it('a Cognito host that does not resolve is named in the error', async function () {
+    const local = new ScribeAuth({
+      clientId: 'client',
+      endpoints: { cognitoIdentityProvider: 'http://cognito.does-not-resolve.invalid' },
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    nock.enableNetConnect('cognito.does-not-resolve.invalid');
+    const err = await rejection(local.getTokens({ username: 'u', password: 'p' }));
+    local.destroy();
+    expect(err).to.be.instanceOf(ServiceUnavailableError);
+    expect(err.message).to.match(/ENOTFOUND|EAI_AGAIN/);
+    expect(err.message).to.include('cognito.does-not-resolve.invalid');
+  });
+
   it('maps a malformed reply to an error, not a crash', async function () {
     nock(idp).post('/').reply(200, '<html>captive portal</html>', {
       'content-type': 'text/html',

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isChallenge, ScribeAuth } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
 import { CognitoLocal, type TestPool } from '../support/cognitoLocal.js';
@@ -37,6 +40,40 @@ describe('the scribe-proxy CLI', function () {
     const tokens = JSON.parse(result.stdout) as Record<string, string>;
     expect(tokens).to.have.keys('accessToken', 'idToken', 'refreshToken', 'expiresAt');
     expect(Date.parse(tokens['expiresAt'] ?? '')).to.be.greaterThan(Date.now());
+  });
+
+  it('every command reads .env from the working directory: tokens logs in with only .env', async function () {
+    const dir = await mkdtemp(join(tmpdir(), 'scribe-cli-env-'));
+    try {
+      await writeFile(
+        join(dir, '.env'),
+        Object.entries({ ...env, SCRIBE_USERNAME: 'cli-user', SCRIBE_PASSWORD: 'Cli-Passw0rd!' })
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+      );
+      const result = await run(['tokens'], {}, dir);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(JSON.parse(result.stdout)).to.have.property('accessToken');
+      // A flag wins over the environment, which wins over .env.
+      const flagWins = await run(['tokens', '--username', 'nobody-here'], {}, dir);
+      expect(flagWins.code).to.equal(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--version prints the package version; a mistyped command suggests the right one', async function () {
+    const version = await run(['--version']);
+    expect(version.code).to.equal(0);
+    const pkg = JSON.parse(
+      await readFile(new URL('../../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      version: string;
+    };
+    expect(version.stdout.trim()).to.equal(pkg.version);
+    const typo = await run(['serv']);
+    expect(typo.code).to.equal(2);
+    expect(typo.stderr).to.include("did you mean 'serve'?");
   });
 
   it('tokens with --refresh-token refreshes', async function () {

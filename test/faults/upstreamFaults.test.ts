@@ -59,7 +59,7 @@ describe('faults: the upstream and the client misbehaving', function () {
     expect(world.upstream.arrivals).to.have.length(1);
     const warning = logs.records().find((r) => r['event'] === 'clock-skew');
     expect(warning?.['skewS']).to.equal(600);
-    expect(warning?.['level']).to.equal(40);
+    expect(warning?.['level']).to.equal('warn');
     await service.close(1000);
   });
 

@@ -101,16 +101,14 @@ describe('the proxy in operation', function () {
   });
 
   describe('the admin listener', function () {
-    it('serves /healthz, /readyz (no secrets) and /metrics', async function () {
+    it('serves /healthz, /readyz (no secrets; the state only without the admin token) and /metrics', async function () {
       const { service, logs } = await world.proxy();
       await call(service.proxyUrl, { path: '/count-me' });
       const health = await call(service.adminUrl, { path: '/healthz' });
       expect(health.status).to.equal(200);
       const ready = await call(service.adminUrl, { path: '/readyz' });
       expect(ready.status).to.equal(200);
-      const status = ready.json();
-      expect(status).to.include({ state: 'ready', mode: 'sigv4', username: world.username });
-      expect(Date.parse(String(status['credentialsExpireAt']))).to.be.greaterThan(Date.now());
+      expect(ready.json()).to.deep.equal({ state: 'ready' });
       const text = ready.body.toString();
       for (const minted of world.emulator.allMinted()) {
         expect(text).to.not.include(minted.accessKeyId);
@@ -123,6 +121,8 @@ describe('the proxy in operation', function () {
       );
       expect(metrics).to.match(/scribe_proxy_credentials_expiry_seconds \d+/);
       expect(metrics).to.include('scribe_proxy_upstream_latency_seconds_bucket');
+      expect(metrics).to.include('scribe_proxy_session_state{state="ready"} 1');
+      expect(metrics).to.include('scribe_proxy_session_state{state="needs-login"} 0');
       // Without ADMIN_TOKEN every admin route is 404, and the start log says why.
       const admin = await call(service.adminUrl, { path: '/admin/session' });
       expect(admin.status).to.equal(404);
@@ -135,6 +135,24 @@ describe('the proxy in operation', function () {
       expect(login.status).to.equal(404);
       const disabled = logs.records().find((r) => r['event'] === 'admin-disabled');
       expect(String(disabled?.['msg'])).to.include('ADMIN_TOKEN');
+      await service.close(1000);
+    });
+
+    it('/readyz with the admin token shows the username, identity id and expiry times, never a secret', async function () {
+      const token = 'readyz-admin-token-0123456789';
+      const { service } = await world.proxy({ ADMIN_TOKEN: token });
+      const ready = await call(service.adminUrl, {
+        path: '/readyz',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(ready.status).to.equal(200);
+      const status = ready.json();
+      expect(status).to.include({ state: 'ready', mode: 'sigv4', username: world.username });
+      expect(Date.parse(String(status['credentialsExpireAt']))).to.be.greaterThan(Date.now());
+      const text = ready.body.toString();
+      for (const minted of world.emulator.allMinted()) {
+        expect(text).to.not.include(minted.sessionToken);
+      }
       await service.close(1000);
     });
 

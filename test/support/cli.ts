@@ -10,12 +10,20 @@ export interface CliRun {
 }
 
 /** Run the built CLI with only PATH plus `env` in its environment and no terminal attached. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cliBin, ...args],
-      { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 20_000 },
+      {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        timeout: 20_000,
+        ...(cwd ? { cwd } : {}),
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -7,7 +7,7 @@ const specs: OptionSpec[] = [
   { flag: 'admin-port', help: 'admin port (default 8081; 0 for any free port)' },
   { flag: 'mode', help: 'sigv4 (Scribe API v1, default) or bearer (v2)' },
   { flag: 'temporary-password', boolean: true, help: 'start the user with a temporary password' },
-  { flag: 'log-level', help: 'proxy log level (default warn)' },
+  { flag: 'log-level', help: 'proxy log level (default info: one line per request)' },
 ];
 
 export const sandboxHelp = helpText(
@@ -48,7 +48,7 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
     adminPort: port(values['admin-port'], 8081, 'admin-port'),
     mode,
     temporaryPassword: values['temporary-password'] === 'true',
-    logLevel: values['log-level'] ?? 'warn',
+    logLevel: values['log-level'] ?? 'info',
     progress: (line) => print(`✓ ${line}`),
   });
   const { proxyUrl, adminUrl } = sandbox.service;

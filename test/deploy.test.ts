@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const read = (path: string) => readFile(`${root}${path}`, 'utf8');
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string };
+  spec?: Record<string, unknown>;
+}
+
+/** Every document of every manifest under deploy/kubernetes. */
+async function manifests(): Promise<Array<{ file: string; doc: Manifest }>> {
+  const dir = 'deploy/kubernetes';
+  const files = (await readdir(`${root}${dir}`)).filter((f) => f.endsWith('.yaml'));
+  const all: Array<{ file: string; doc: Manifest }> = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await read(`${dir}/${file}`))) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message}`);
+      all.push({ file, doc: doc.toJS() as Manifest });
+    }
+  }
+  return all;
+}
+
+/** The kubernetes-models class for a kind (its validate() checks the Kubernetes schema). */
+async function modelFor(manifest: Manifest) {
+  const [group, version] = manifest.apiVersion.includes('/')
+    ? manifest.apiVersion.split('/')
+    : ['', manifest.apiVersion];
+  const path = group
+    ? `kubernetes-models/${group}/${version}/${manifest.kind}`
+    : `kubernetes-models/v1/${manifest.kind}`;
+  const module = (await import(path)) as Record<
+    string,
+    new (value: unknown) => { validate(): void }
+  >;
+  const Model = module[manifest.kind];
+  if (!Model) throw new Error(`no model for ${manifest.apiVersion} ${manifest.kind}`);
+  return Model;
+}
+
+type PodSpec = {
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
+  terminationGracePeriodSeconds?: number;
+  initContainers?: Array<{
+    name: string;
+    restartPolicy?: string;
+    env?: Array<{ name: string; value?: string }>;
+  }>;
+  containers?: Array<{ name: string }>;
+};
+
+describe('deployment files', function () {
+  it('every Kubernetes manifest is valid against the Kubernetes schemas (offline)', async function () {
+    const all = await manifests();
+    expect(all.length).to.be.greaterThan(2);
+    for (const { file, doc } of all) {
+      const Model = await modelFor(doc);
+      expect(
+        () => new Model(doc).validate(),
+        `${file}: ${doc.kind} ${doc.metadata?.name}`,
+      ).to.not.throw();
+    }
+  });
+
+  it('the pods run as a numeric non-root user, and the image is numeric too', async function () {
+    const dockerfile = await read('Dockerfile');
+    const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+    expect(users.length).to.be.greaterThan(0);
+    for (const user of users) expect(user).to.match(/^\d+(:\d+)?$/);
+    for (const { doc } of await manifests()) {
+      if (doc.kind !== 'Deployment') continue;
+      const pod = (doc.spec?.['template'] as { spec: PodSpec }).spec;
+      expect(pod.securityContext?.runAsNonRoot).to.equal(true);
+      expect(pod.securityContext?.runAsUser).to.be.a('number').and.greaterThan(0);
+    }
+  });
+
+  it("the sidecar is native (starts first, stops last) and its grace fits the pod's", async function () {
+    const deployments = (await manifests()).filter(
+      ({ file, doc }) => file === 'sidecar.yaml' && doc.kind === 'Deployment',
+    );
+    expect(deployments).to.have.length(1);
+    const pod = (deployments[0]?.doc.spec?.['template'] as { spec: PodSpec }).spec;
+    const proxy = pod.initContainers?.find((c) => c.name === 'scribe-proxy');
+    expect(proxy?.restartPolicy).to.equal('Always');
+    const grace = Number(proxy?.env?.find((e) => e.name === 'SHUTDOWN_GRACE_S')?.value);
+    expect(grace).to.be.lessThan(pod.terminationGracePeriodSeconds ?? 30);
+  });
+
+  it('the image runs the Node LTS that CI tests on, pinned to an exact version', async function () {
+    const tested = /^NODE_LTS=(\d+\.\d+\.\d+)$/m.exec(await read('.ci/run'))?.[1];
+    expect(tested).to.be.a('string');
+    const images = [...(await read('Dockerfile')).matchAll(/^FROM node:(\S+)/gm)].map((m) => m[1]);
+    expect(images.length).to.be.greaterThan(0);
+    for (const image of images) expect(image).to.match(new RegExp(`^${tested}-`));
+  });
+
+  it('.dockerignore keeps secrets and local installs out of every build context', async function () {
+    const lines = (await read('.dockerignore')).split('\n').map((l) => l.trim());
+    for (const entry of ['.env', 'node_modules', 'dist', '.git']) expect(lines).to.include(entry);
+  });
+});
