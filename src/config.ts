@@ -30,6 +30,12 @@ export interface Config {
   shutdownGraceS: number;
   refreshMarginS: number;
   logLevel: string;
+  /** The egress proxy for https targets (HTTPS_PROXY or https_proxy), as curl reads it. */
+  httpsProxy: string | undefined;
+  /** The egress proxy for http targets (HTTP_PROXY or http_proxy). */
+  httpProxy: string | undefined;
+  /** Hosts reached directly (NO_PROXY or no_proxy). */
+  noProxy: string | undefined;
 }
 
 /** Every variable the configuration reads, in the README's order. */
@@ -60,6 +66,9 @@ export const configVariables = [
   'SHUTDOWN_GRACE_S',
   'REFRESH_MARGIN_S',
   'LOG_LEVEL',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
 ] as const;
 
 type Variable = (typeof configVariables)[number];
@@ -182,6 +191,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
   }
+  // The egress proxy variables, lower-case spelling first, as curl reads them.
+  const egress = (name: 'HTTPS_PROXY' | 'HTTP_PROXY' | 'NO_PROXY'): string | undefined =>
+    env[name.toLowerCase()]?.trim() || text(name);
+  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY'] as const) {
+    const value = egress(name);
+    if (value === undefined) continue;
+    try {
+      const parsed = new URL(value.includes('://') ? value : `http://${value}`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      problems.push(`invalid setting: ${name} must be an http(s) proxy URL or host:port`);
+    }
+  }
   const cognitoEndpoint = url('SCRIBE_COGNITO_ENDPOINT')?.toString();
   const identityEndpoint = url('SCRIBE_IDENTITY_ENDPOINT')?.toString();
   const config: Config = {
@@ -211,6 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceS: integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
     logLevel,
+    httpsProxy: egress('HTTPS_PROXY'),
+    httpProxy: egress('HTTP_PROXY'),
+    noProxy: egress('NO_PROXY'),
   };
   if (
     config.proxyPort !== 0 &&

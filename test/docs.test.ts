@@ -14,9 +14,11 @@ describe('the docs match the configuration', function () {
     const source = await read('src/config.ts');
     // Every variable name config.ts mentions as a string literal.
     readByConfig = sorted(
-      [...source.matchAll(/'((?:SCRIBE|PROXY|ADMIN|UPSTREAM|REFRESH|LOG|SHUTDOWN)_[A-Z_]+)'/g)].map(
-        (m) => m[1] as string,
-      ),
+      [
+        ...source.matchAll(
+          /'((?:SCRIBE|PROXY|ADMIN|UPSTREAM|REFRESH|LOG|SHUTDOWN)_[A-Z_]+|HTTPS?_PROXY|NO_PROXY)'/g,
+        ),
+      ].map((m) => m[1] as string),
     );
   });
 

@@ -1,3 +1,5 @@
+import type { Agent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import {
   AssociateSoftwareTokenCommand,
   ChangePasswordCommand,
@@ -67,25 +69,26 @@ export class ScribeAuth {
     this.#clientSecret = opts.clientSecret;
     this.#retry = { ...defaultRetryPolicy, ...opts.retry };
     const requestTimeout = opts.requestTimeoutMs ?? 10_000;
+    const handler = (agent: Agent | undefined) => ({
+      requestTimeout,
+      connectionTimeout: requestTimeout,
+      throwOnRequestTimeout: true,
+      // One agent serves either scheme (an egress proxy agent decides how to connect).
+      ...(agent ? { httpAgent: agent, httpsAgent: agent as HttpsAgent } : {}),
+    });
     // The SDK's own retries are off: it would retry LimitExceeded (burning a user's few password
     // attempts) and state-changing calls. withRetry retries only what DESIGN.md allows.
-    const common = {
-      region: this.region,
-      maxAttempts: 1,
-      requestHandler: {
-        requestTimeout,
-        connectionTimeout: requestTimeout,
-        throwOnRequestTimeout: true,
-      },
-    };
+    const common = { region: this.region, maxAttempts: 1 };
     this.#idp = new CognitoIdentityProviderClient({
       ...common,
+      requestHandler: handler(opts.agents?.cognitoIdentityProvider),
       ...(opts.endpoints?.cognitoIdentityProvider
         ? { endpoint: opts.endpoints.cognitoIdentityProvider }
         : {}),
     });
     this.#identity = new CognitoIdentityClient({
       ...common,
+      requestHandler: handler(opts.agents?.cognitoIdentity),
       ...(opts.endpoints?.cognitoIdentity ? { endpoint: opts.endpoints.cognitoIdentity } : {}),
     });
   }

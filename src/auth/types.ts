@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import type { RetryPolicy } from './retry.js';
 
 /** Everything ScribeAuth needs to reach Scribe's Cognito pools. */
@@ -23,6 +24,16 @@ export interface ScribeAuthOptions {
   retry?: Partial<RetryPolicy> | undefined;
   /** Time limit for one HTTP call to Cognito, in ms. Default 10000. */
   requestTimeoutMs?: number | undefined;
+  /**
+   * HTTP agents for the calls to each pool, e.g. through an egress proxy (the proxy and the CLI
+   * pass agents built from HTTPS_PROXY / HTTP_PROXY / NO_PROXY). Default: the SDK's own.
+   */
+  agents?:
+    | {
+        cognitoIdentityProvider?: Agent | undefined;
+        cognitoIdentity?: Agent | undefined;
+      }
+    | undefined;
 }
 
 /** Cognito user pool tokens. */

@@ -1,6 +1,9 @@
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, canPrompt } from './prompt.js';
+import { environmentWithDotEnv } from '../config.js';
+import { egressFromEnv } from '../http/index.js';
+import { cognitoAgents } from '../server/index.js';
 import { UsageError } from './usage.js';
 import type { OptionSpec } from './options.js';
 
@@ -84,6 +87,15 @@ export function authFrom(values: Record<string, string | undefined>): ScribeAuth
       cognitoIdentityProvider: values['cognito-endpoint'],
       cognitoIdentity: values['identity-endpoint'],
     },
+    // Through the egress proxy, as the proxy reaches Cognito (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+    agents: cognitoAgents(
+      {
+        region: values['region'] ?? 'eu-west-2',
+        cognitoEndpoint: values['cognito-endpoint'],
+        identityEndpoint: values['identity-endpoint'],
+      },
+      egressFromEnv(environmentWithDotEnv()),
+    ),
   });
 }
 

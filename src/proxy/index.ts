@@ -6,7 +6,7 @@ export {
   type RejectionVerdict,
   type TokenSource,
 } from './authorizers.js';
-export { upstreamAgent, upstreamHostname, type Upstream } from './send.js';
+export { freshUpstreamAgent, upstreamAgent, upstreamHostname, type Upstream } from './send.js';
 export {
   createProxyHandler,
   type ProxyHandler,

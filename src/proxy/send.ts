@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { egressAgent, egressProxyFor, type EgressProxy } from '../http/index.js';
 import type { Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
 
@@ -13,6 +14,11 @@ export interface Upstream {
   /** Longest silence from the upstream once its response started. */
   idleTimeoutMs: number;
   agent: HttpAgent;
+  /**
+   * A connection of its own for a retry after the keep-alive race: `false` (a new socket) when
+   * calls go direct, a one-off agent when they go through an egress proxy.
+   */
+  freshAgent?: () => HttpAgent | false;
   /** Called with the time to response headers, for metrics. */
   observeLatency?: (seconds: number, status: number) => void;
 }
@@ -23,20 +29,30 @@ export function upstreamHostname(url: URL): string {
 }
 
 /**
- * A keep-alive agent for the upstream's scheme. Every socket it may open it may also keep: a
- * smaller free pool closes sockets after each burst only to open (and TLS-handshake) them again.
- * Idle sockets close after 60 s.
+ * A keep-alive agent for the upstream, through the egress proxy when one applies to it. Every
+ * socket it may open it may also keep: a smaller free pool closes sockets after each burst only to
+ * open (and TLS-handshake) them again. Idle sockets close after 60 s.
  */
-export function upstreamAgent(url: URL): HttpAgent {
+export function upstreamAgent(url: URL, egress: EgressProxy = noEgress): HttpAgent {
   const sockets = 256;
-  const options = {
+  return egressAgent(url, egress, {
     keepAlive: true,
     maxSockets: sockets,
     maxFreeSockets: sockets,
     timeout: 60_000,
-  };
-  return url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+  });
 }
+
+/** The fresh-connection agent for upstreamAgent's retry (see Upstream.freshAgent). */
+export function freshUpstreamAgent(
+  url: URL,
+  egress: EgressProxy = noEgress,
+): () => HttpAgent | false {
+  if (!egressProxyFor(url, egress)) return () => false;
+  return () => egressAgent(url, egress, { keepAlive: false });
+}
+
+const noEgress: EgressProxy = { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined };
 
 /** A pooled connection that the upstream had closed failed before any answer came back. */
 class ClosedConnectionError extends Error {}
@@ -65,7 +81,7 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       port: url.port || undefined,
       method: ctx.req.method,
       path,
-      agent: fresh ? false : upstream.agent,
+      agent: fresh ? (upstream.freshAgent?.() ?? false) : upstream.agent,
       headers: { ...ctx.headers, ...ctx.authorization?.headers },
     });
     const timer = setTimeout(() => {

@@ -13,9 +13,12 @@ import {
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
+  freshUpstreamAgent,
   upstreamAgent,
   upstreamHostname,
 } from '../proxy/index.js';
+import { cognitoAgents } from './cognitoAgents.js';
+import type { EgressProxy } from '../http/index.js';
 import { adminRouter } from '../admin/index.js';
 import {
   deleteSessionFile,
@@ -98,6 +101,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
     config.proxyClientToken,
   ];
   const metrics = createMetrics();
+  const egress: EgressProxy = {
+    httpsProxy: config.httpsProxy,
+    httpProxy: config.httpProxy,
+    noProxy: config.noProxy,
+  };
   const auth = new ScribeAuth({
     clientId: config.clientId,
     userPoolId: config.userPoolId,
@@ -108,6 +116,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       cognitoIdentityProvider: config.cognitoEndpoint,
       cognitoIdentity: config.identityEndpoint,
     },
+    agents: cognitoAgents(config, egress),
   });
   // The session file, when there is one, holds the newest refresh token the proxy saw.
   const saved = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;
@@ -132,7 +141,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   metrics.setExpirySource(() => session.secondsUntilExpiry());
   metrics.setStateSource(sessionStates, () => session.state);
 
-  const agent = upstreamAgent(config.apiUrl);
+  const agent = upstreamAgent(config.apiUrl, egress);
   const authorizer =
     config.authMode === 'sigv4'
       ? sigv4Authorizer(session, config.apiUrl, config.region)
@@ -146,6 +155,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       timeoutMs: config.upstreamTimeoutMs,
       idleTimeoutMs: config.upstreamIdleTimeoutMs,
       agent,
+      freshAgent: freshUpstreamAgent(config.apiUrl, egress),
       observeLatency: (seconds, status) =>
         metrics.upstreamLatency.observe({ status: String(status) }, seconds),
     },

@@ -1,0 +1,154 @@
+import { expect } from 'chai';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliBin } from '../support/cli.js';
+import { ForwardProxy } from '../support/forwardProxy.js';
+import { call } from '../support/http.js';
+import { World } from '../support/world.js';
+
+describe('faults: a network where every outbound call must go through an egress proxy', function () {
+  this.timeout(60_000);
+  let world: World;
+  let egress: ForwardProxy;
+
+  before(async function () {
+    world = await World.start();
+    egress = await new ForwardProxy().start();
+  });
+  after(async function () {
+    await egress?.stop();
+    await world?.stop();
+  });
+
+  /**
+   * `scribe-proxy serve` in a child process with `env` over the world's: nock, loaded in this
+   * process by other suites, intercepts http.request and would get in the proxy agents' way.
+   */
+  async function serve(env: Record<string, string | undefined>) {
+    const child = spawn(process.execPath, [cliBin, 'serve'], {
+      env: {
+        ...world.env({ PROXY_PORT: '0', ADMIN_PORT: '0' }),
+        PATH: process.env['PATH'] ?? '',
+        ...env,
+      } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const stop = async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    };
+    const deadline = Date.now() + 15_000;
+    let proxyUrl: string | undefined;
+    while (!(proxyUrl && out.includes('"event":"session"')) && Date.now() < deadline) {
+      proxyUrl = /"proxy":"(http:\/\/[^"]+)"/.exec(out)?.[1];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (!proxyUrl) {
+      await stop();
+      throw new Error(out);
+    }
+    return { proxyUrl, output: () => out, stop };
+  }
+
+  it('Cognito, Cognito Identity and the upstream are all reached through HTTP_PROXY (absolute-form)', async function () {
+    egress.calls.length = 0;
+    const proxy = await serve({ HTTP_PROXY: egress.url });
+    try {
+      const answer = await call(proxy.proxyUrl, { path: '/through-the-proxy' });
+      expect(answer.status, proxy.output()).to.equal(200);
+      const targets = egress.calls.map((c) => c.target);
+      expect(targets.some((t) => t.startsWith(world.cognito.endpoint))).to.equal(true);
+      expect(targets.some((t) => t.startsWith(world.emulator.endpoint))).to.equal(true);
+      expect(targets).to.include(`${world.upstream.url}/v1/through-the-proxy`);
+      expect(egress.calls.every((c) => c.kind === 'absolute-form')).to.equal(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('NO_PROXY exempts the hosts it lists (loopback here), and nothing goes through the proxy', async function () {
+    egress.calls.length = 0;
+    const proxy = await serve({ HTTP_PROXY: egress.url, NO_PROXY: '127.0.0.1' });
+    try {
+      expect((await call(proxy.proxyUrl, { path: '/direct' })).status).to.equal(200);
+      expect(egress.calls).to.deep.equal([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  describe('an https upstream', function () {
+    let dir: string;
+    let https: Server;
+    let httpsUrl: string;
+    const seen: string[] = [];
+
+    before(async function () {
+      dir = await mkdtemp(join(tmpdir(), 'scribe-egress-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      https = createServer(
+        { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) },
+        (req, res) => {
+          seen.push(
+            `${req.method} ${req.url} signed=${String(req.headers.authorization).startsWith('AWS4-HMAC-SHA256')}`,
+          );
+          res.end('tls ok');
+        },
+      );
+      // A host name, as real upstreams have (the certificate names it); loopback only.
+      await new Promise<void>((resolve) => https.listen(0, 'localhost', resolve));
+      httpsUrl = `https://localhost:${(https.address() as AddressInfo).port}`;
+    });
+    after(async function () {
+      https?.closeAllConnections();
+      await new Promise<void>((resolve) => https?.close(() => resolve()) ?? resolve());
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('is reached through HTTPS_PROXY with CONNECT', async function () {
+      egress.calls.length = 0;
+      const proxy = await serve({
+        SCRIBE_API_URL: `${httpsUrl}/v1`,
+        HTTPS_PROXY: egress.url,
+        HTTP_PROXY: egress.url,
+        NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+      });
+      try {
+        const answer = await call(proxy.proxyUrl, { path: '/over-tls' });
+        expect(answer.status, proxy.output()).to.equal(200);
+        expect(answer.body.toString()).to.equal('tls ok');
+        expect(seen).to.include('GET /v1/over-tls signed=true');
+        expect(egress.calls).to.deep.include({ kind: 'connect', target: new URL(httpsUrl).host });
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
+});

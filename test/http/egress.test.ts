@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { egressFromEnv, egressProxyFor } from '../../src/http/index.js';
+
+const proxy = (target: string, env: Record<string, string>) =>
+  egressProxyFor(new URL(target), egressFromEnv(env))?.href;
+
+describe('egress proxy choice (as curl reads the environment)', function () {
+  const env = { HTTPS_PROXY: 'http://corp-proxy:3128', HTTP_PROXY: 'plain-proxy:8080' };
+
+  it('https targets use HTTPS_PROXY, http targets HTTP_PROXY (no scheme: http://)', function () {
+    expect(proxy('https://cognito-idp.eu-west-2.amazonaws.com/', env)).to.equal(
+      'http://corp-proxy:3128/',
+    );
+    expect(proxy('http://api.internal/v1', env)).to.equal('http://plain-proxy:8080/');
+    expect(proxy('https://x.example/', {})).to.equal(undefined);
+  });
+
+  it('the lower-case spelling wins, as in curl', function () {
+    expect(
+      proxy('https://x.example/', { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }),
+    ).to.equal('http://lower:1/');
+  });
+
+  it('loopback is not exempt unless NO_PROXY lists it', function () {
+    expect(proxy('http://127.0.0.1:9000/', env)).to.equal('http://plain-proxy:8080/');
+    expect(proxy('http://127.0.0.1:9000/', { ...env, NO_PROXY: '127.0.0.1' })).to.equal(undefined);
+    expect(proxy('http://localhost:9000/', { ...env, NO_PROXY: 'localhost' })).to.equal(undefined);
+  });
+
+  it('NO_PROXY: *, domains with subdomains, a leading dot, IPv4 CIDRs, ports, spaces and commas', function () {
+    const no = (NO_PROXY: string, target: string) => proxy(target, { ...env, NO_PROXY });
+    expect(no('*', 'https://anything.example/')).to.equal(undefined);
+    expect(no('example.com', 'https://example.com/')).to.equal(undefined);
+    expect(no('example.com', 'https://api.example.com/')).to.equal(undefined);
+    expect(no('.example.com', 'https://api.example.com/')).to.equal(undefined);
+    expect(no('example.com', 'https://notexample.com/')).to.not.equal(undefined);
+    expect(no('10.0.0.0/8, other', 'http://10.2.3.4/')).to.equal(undefined);
+    expect(no('10.0.0.0/8', 'http://11.2.3.4/')).to.not.equal(undefined);
+    expect(no('api.internal:8443', 'https://api.internal:8443/')).to.equal(undefined);
+    expect(no('api.internal:8443', 'https://api.internal/')).to.not.equal(undefined);
+  });
+});

@@ -1,0 +1,68 @@
+import { createServer, request, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+
+/** One request a forward proxy was asked to carry. */
+export interface ProxiedCall {
+  kind: 'absolute-form' | 'connect';
+  /** The absolute URL (absolute-form) or host:port (CONNECT). */
+  target: string;
+}
+
+/**
+ * A recording forward proxy on loopback, like a corporate egress proxy: absolute-form requests
+ * (`GET http://host/path`) are forwarded, CONNECT opens a tunnel; every call is recorded.
+ */
+export class ForwardProxy {
+  readonly calls: ProxiedCall[] = [];
+  url = '';
+  #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => {
+      const target = req.url ?? '';
+      this.calls.push({ kind: 'absolute-form', target });
+      const url = new URL(target);
+      const upstream = request(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          method: req.method,
+          path: `${url.pathname}${url.search}`,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    server.on('connect', (req, client: Socket, head: Buffer) => {
+      const target = req.url ?? '';
+      this.calls.push({ kind: 'connect', target });
+      const [host, port] = target.split(':');
+      const tunnel = connect(Number(port), host ?? '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head.length > 0) tunnel.write(head);
+        tunnel.pipe(client).pipe(tunnel);
+      });
+      tunnel.on('error', () => client.destroy());
+      client.on('error', () => tunnel.destroy());
+    });
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.#server = server;
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+}
