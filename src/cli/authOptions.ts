@@ -75,6 +75,11 @@ export async function secretInput(
   return answer;
 }
 
+/** The new password: from --new-password / SCRIBE_NEW_PASSWORD, else a hidden prompt. */
+export function newPasswordInput(values: Record<string, string | undefined>): Promise<string> {
+  return secretInput(values, newPasswordOption.flag, 'SCRIBE_NEW_PASSWORD', 'New password: ');
+}
+
 /** A ScribeAuth built from parsed options. */
 export function authFrom(values: Record<string, string | undefined>): ScribeAuth {
   return new ScribeAuth({

@@ -1,31 +1,21 @@
 import { generateURI } from 'otplib';
-import { authFrom, cognitoOptions, logIn, loginOptions } from '../authOptions.js';
-import { helpText, parseOptions, requireOptions, type OptionSpec } from '../options.js';
+import { cognitoOptions, logIn, loginOptions } from '../authOptions.js';
+import { cognitoCommand } from '../cognitoCommand.js';
 import { ask, canPrompt } from '../prompt.js';
 
-const specs: OptionSpec[] = [
-  ...cognitoOptions,
-  ...loginOptions,
-  { flag: 'code', help: 'a code from the authenticator, to finish a setup started earlier' },
-  { flag: 'device-name', help: 'a name for the authenticator (default scribe-proxy)' },
-];
-
-export const mfaSetupHelp = helpText(
-  'Usage: scribe-proxy mfa-setup --client-id ID --username NAME [--code CODE]',
-  'Set up TOTP MFA: prints the secret once and an otpauth:// URI for an authenticator app, then\nasks for a code to verify it. Without a terminal, run it again with --code to finish.',
-  specs,
-);
-
 /** `scribe-proxy mfa-setup`: associate and verify a TOTP authenticator. */
-export async function mfaSetupCommand(
-  argv: string[],
-  print: (text: string) => void,
-): Promise<void> {
-  const values = parseOptions(argv, specs);
-  if (values['help']) return print(mfaSetupHelp);
-  requireOptions(values, specs, ['client-id', 'username']);
-  const auth = authFrom(values);
-  try {
+export const mfaSetupCommand = cognitoCommand({
+  usage: 'Usage: scribe-proxy mfa-setup --client-id ID --username NAME [--code CODE]',
+  summary:
+    'Set up TOTP MFA: prints the secret once and an otpauth:// URI for an authenticator app, then\nasks for a code to verify it. Without a terminal, run it again with --code to finish.',
+  specs: [
+    ...cognitoOptions,
+    ...loginOptions,
+    { flag: 'code', help: 'a code from the authenticator, to finish a setup started earlier' },
+    { flag: 'device-name', help: 'a name for the authenticator (default scribe-proxy)' },
+  ],
+  required: ['client-id', 'username'],
+  run: async (auth, values, print) => {
     const tokens = await logIn(auth, values);
     let code = values['code'];
     if (!code) {
@@ -40,7 +30,7 @@ export async function mfaSetupCommand(
       );
       if (!canPrompt()) {
         print('Run scribe-proxy mfa-setup again with --code <code from the app> to finish.');
-        return;
+        return undefined;
       }
       code = await ask('Code from the authenticator app: ');
     }
@@ -49,8 +39,6 @@ export async function mfaSetupCommand(
       code,
       values['device-name'] ?? 'scribe-proxy',
     );
-    print(JSON.stringify({ mfa: 'enabled', username: values['username'] }, null, 2));
-  } finally {
-    auth.destroy();
-  }
-}
+    return { mfa: 'enabled', username: values['username'] };
+  },
+});

@@ -1,24 +1,15 @@
-import { authFrom, cognitoOptions, logIn, loginOptions } from '../authOptions.js';
-import { helpText, parseOptions, requireOptions } from '../options.js';
-
-const specs = [...cognitoOptions, ...loginOptions];
-
-export const tokensHelp = helpText(
-  'Usage: scribe-proxy tokens --client-id ID --username NAME [options]',
-  'Log in to Scribe (password or refresh token, MFA prompt included) and print the tokens as JSON.',
-  specs,
-);
+import { cognitoOptions, logIn, loginOptions } from '../authOptions.js';
+import { cognitoCommand } from '../cognitoCommand.js';
 
 /** `scribe-proxy tokens`: what `python -m scribeauth` does. */
-export async function tokensCommand(argv: string[], print: (text: string) => void): Promise<void> {
-  const values = parseOptions(argv, specs);
-  if (values['help']) return print(tokensHelp);
-  requireOptions(values, specs, ['client-id']);
-  const auth = authFrom(values);
-  try {
+export const tokensCommand = cognitoCommand({
+  usage: 'Usage: scribe-proxy tokens --client-id ID --username NAME [options]',
+  summary:
+    'Log in to Scribe (password or refresh token, MFA prompt included) and print the tokens as JSON.',
+  specs: [...cognitoOptions, ...loginOptions],
+  required: ['client-id'],
+  run: async (auth, values) => {
     const tokens = await logIn(auth, values);
-    print(JSON.stringify({ ...tokens, expiresAt: tokens.expiresAt.toISOString() }, null, 2));
-  } finally {
-    auth.destroy();
-  }
-}
+    return { ...tokens, expiresAt: tokens.expiresAt.toISOString() };
+  },
+});

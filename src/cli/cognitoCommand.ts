@@ -1,0 +1,48 @@
+import type { ScribeAuth } from '../auth/index.js';
+import { authFrom } from './authOptions.js';
+import { helpText, parseOptions, requireOptions, type OptionSpec } from './options.js';
+
+/** What a command that talks to Cognito declares; the helper does the rest. */
+export interface CognitoCommandSpec {
+  usage: string;
+  summary: string;
+  specs: OptionSpec[];
+  /** Options that must have a value (from a flag, the environment or .env). */
+  required: string[];
+  /** Before Cognito is called: prompts and checks that need no ScribeAuth. */
+  prepare?: (values: Record<string, string | undefined>) => Promise<void>;
+  /** The work; what it returns is printed as JSON (undefined prints nothing more). */
+  run: (
+    auth: ScribeAuth,
+    values: Record<string, string | undefined>,
+    print: (text: string) => void,
+  ) => Promise<unknown>;
+}
+
+/** A CLI command and its help text. */
+export interface CognitoCommand {
+  help: string;
+  (argv: string[], print: (text: string) => void): Promise<void>;
+}
+
+/**
+ * One way for every Cognito command: parse the flags (flags > environment > .env), answer
+ * --help, require what it needs, run with a ScribeAuth that is always destroyed, print JSON.
+ */
+export function cognitoCommand(spec: CognitoCommandSpec): CognitoCommand {
+  const help = helpText(spec.usage, spec.summary, spec.specs);
+  const command = async (argv: string[], print: (text: string) => void): Promise<void> => {
+    const values = parseOptions(argv, spec.specs);
+    if (values['help']) return print(help);
+    requireOptions(values, spec.specs, spec.required);
+    await spec.prepare?.(values);
+    const auth = authFrom(values);
+    try {
+      const result = await spec.run(auth, values, print);
+      if (result !== undefined) print(JSON.stringify(result, null, 2));
+    } finally {
+      auth.destroy();
+    }
+  };
+  return Object.assign(command, { help });
+}
