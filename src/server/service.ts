@@ -99,6 +99,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     config.mfaSecret,
     config.adminToken,
     config.proxyClientToken,
+    // An egress proxy URL may carry its own user and password.
+    config.httpsProxy,
+    config.httpProxy,
   ];
   const metrics = createMetrics();
   const egress: EgressProxy = {
