@@ -1,5 +1,6 @@
 import type { AuthResult, CodeDelivery } from '../auth/index.js';
 import { ChallengePending, SessionConflictError } from './errors.js';
+import { challengeState } from './refreshPolicy.js';
 import type { Session } from './Session.js';
 import type { SessionStatus } from './types.js';
 
@@ -142,10 +143,7 @@ export class OperatorActions {
       data.lastError = err.message;
       // A session that still serves goes on serving while the operator answers.
       if (!this.session.usable()) {
-        data.state =
-          err.challenge.challengeName === 'SOFTWARE_TOKEN_MFA'
-            ? 'mfa-required'
-            : 'new-password-required';
+        data.state = challengeState(err.challenge.challengeName);
         refresher.plan();
       }
     }

@@ -41,6 +41,13 @@ export function classifyFailure(err: unknown, phase: RefreshPhase): FailureKind 
   return 'retry';
 }
 
+/** The state a pending challenge puts the session in. */
+export function challengeState(
+  challenge: 'SOFTWARE_TOKEN_MFA' | 'NEW_PASSWORD_REQUIRED' | undefined,
+): SessionState {
+  return challenge === 'SOFTWARE_TOKEN_MFA' ? 'mfa-required' : 'new-password-required';
+}
+
 /** The session after a failed refresh: its state, and when to try again (if ever). */
 export interface FailureVerdict {
   state: SessionState;
@@ -65,7 +72,7 @@ export function judgeFailure(
   switch (kind) {
     case 'challenge':
       return {
-        state: input.challenge === 'SOFTWARE_TOKEN_MFA' ? 'mfa-required' : 'new-password-required',
+        state: challengeState(input.challenge),
         backoffMs: undefined,
       };
     case 'refresh-token-rejected':
