@@ -349,7 +349,7 @@ async function refreshStorm(): Promise<{
   const world = await World.start({ credentialSeconds: 3 });
   try {
     const { service } = await world.proxy({ REFRESH_MARGIN_S: '0', LOG_LEVEL: 'warn' });
-    const expiresAt = Date.parse(service.session.status().credentialsExpireAt ?? '');
+    const expiresAt = Date.parse(service.session?.status().credentialsExpireAt ?? '');
     const before = { ...world.emulator.calls };
     await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() - 100)));
     const agent = new Agent({ keepAlive: true, maxSockets: 1000 });

@@ -13,6 +13,7 @@ import httpProxy from 'http-proxy';
 import { pino } from 'pino';
 import {
   type Authorizer,
+  type SessionSource,
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
@@ -79,25 +80,20 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
       proxy.web(req, res);
     };
   }
-  const sigv4 = sigv4Authorizer(
-    {
-      held: () => fixedCredentials,
-      credentials: async () => fixedCredentials,
-      replaceCredentials: async () => fixedCredentials,
-    },
-    url,
-    'eu-west-2',
-  );
+  const sigv4 = sigv4Authorizer(url, 'eu-west-2');
   const authorizer =
     kind === 'scribe-sigv4'
       ? sigv4
       : kind === 'scribe-presigned'
         ? presigned(sigv4)
-        : bearerAuthorizer({
-            held: () => fixedToken,
-            accessToken: async () => fixedToken,
-            replaceAccessToken: async () => fixedToken,
-          });
+        : bearerAuthorizer();
+  const fixed: SessionSource = {
+    held: () => (kind === 'scribe-bearer' ? fixedToken : fixedCredentials),
+    credentials: async () => fixedCredentials,
+    replaceCredentials: async () => fixedCredentials,
+    accessToken: async () => fixedToken,
+    replaceAccessToken: async () => fixedToken,
+  };
   const handle = createProxyHandler({
     upstream: {
       url,
@@ -108,6 +104,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
     },
     bodyIdleTimeoutMs: 20_000,
     authorizer,
+    sessions: { kind: 'shared', session: fixed },
     maxBodyBytes: 10 * 1024 * 1024,
     clientToken: undefined,
     // As the service does: a metric and a log line per request, at LOG_LEVEL (default info),

@@ -24,6 +24,12 @@ export interface Config {
   adminPort: number;
   adminToken: string | undefined;
   proxyClientToken: string | undefined;
+  /** One account from this configuration, or one per client (its own Basic login). */
+  sessions: 'shared' | 'per-client';
+  /** Per-client mode: most sessions held. */
+  maxSessions: number;
+  /** Per-client mode: a session unused this long is evicted. */
+  sessionIdleS: number;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
@@ -60,6 +66,9 @@ export const configVariables = [
   'ADMIN_PORT',
   'ADMIN_TOKEN',
   'PROXY_CLIENT_TOKEN',
+  'PROXY_SESSIONS',
+  'PROXY_MAX_SESSIONS',
+  'PROXY_SESSION_IDLE_S',
   'PROXY_MAX_BODY_BYTES',
   'UPSTREAM_TIMEOUT_MS',
   'UPSTREAM_IDLE_TIMEOUT_MS',
@@ -172,9 +181,30 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const refreshToken = text('SCRIBE_REFRESH_TOKEN');
   const sessionFile = text('SCRIBE_SESSION_FILE');
   const adminToken = env['ADMIN_TOKEN'] || undefined;
-  if (password && !username)
+  const sessions = text('PROXY_SESSIONS') ?? 'shared';
+  if (sessions !== 'shared' && sessions !== 'per-client') {
+    problems.push('invalid setting: PROXY_SESSIONS must be shared or per-client');
+  }
+  const perClient = sessions === 'per-client';
+  if (perClient) {
+    // Each client brings its own login: one account's settings would silently go unused.
+    for (const name of [
+      'SCRIBE_USERNAME',
+      'SCRIBE_PASSWORD',
+      'SCRIBE_REFRESH_TOKEN',
+      'SCRIBE_MFA_SECRET',
+      'SCRIBE_SESSION_FILE',
+    ] as const) {
+      if (env[name]) {
+        problems.push(
+          `invalid setting: ${name} is for PROXY_SESSIONS=shared (in per-client mode each client sends its own login)`,
+        );
+      }
+    }
+  }
+  if (password && !username && !perClient)
     problems.push('missing setting: SCRIBE_USERNAME (SCRIBE_PASSWORD is set)');
-  if (!refreshToken && !(username && password) && !sessionFile && !adminToken) {
+  if (!perClient && !refreshToken && !(username && password) && !sessionFile && !adminToken) {
     problems.push(
       'no login source: set SCRIBE_USERNAME and SCRIBE_PASSWORD, or SCRIBE_REFRESH_TOKEN, ' +
         'or SCRIBE_SESSION_FILE, or ADMIN_TOKEN to log in through the admin API',
@@ -227,6 +257,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminPort: integer('ADMIN_PORT', 8081, 0, 65535),
     adminToken,
     proxyClientToken,
+    sessions: perClient ? 'per-client' : 'shared',
+    maxSessions: integer('PROXY_MAX_SESSIONS', 1000, 1, 1_000_000),
+    sessionIdleS: integer('PROXY_SESSION_IDLE_S', 1800, 1, 604_800),
     maxBodyBytes: integer('PROXY_MAX_BODY_BYTES', 10 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     upstreamTimeoutMs: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000),
     upstreamIdleTimeoutMs: integer('UPSTREAM_IDLE_TIMEOUT_MS', 60_000, 1, 3_600_000),

@@ -108,6 +108,34 @@ describe('configuration', function () {
     ).to.deep.equal([]);
   });
 
+  it("per-client mode needs no login source, bounds its cache, and refuses one account's settings", function () {
+    const { SCRIBE_USERNAME: _u, SCRIBE_PASSWORD: _p, ...pools } = minimal;
+    const config = loadConfig({ ...pools, PROXY_SESSIONS: 'per-client' });
+    expect(config).to.include({ sessions: 'per-client', maxSessions: 1000, sessionIdleS: 1800 });
+    expect(loadConfig(minimal).sessions).to.equal('shared');
+    expect(
+      problems({ ...minimal, PROXY_SESSIONS: 'per-client', SCRIBE_SESSION_FILE: 'f' }),
+    ).to.deep.equal([
+      'invalid setting: SCRIBE_USERNAME is for PROXY_SESSIONS=shared (in per-client mode each client sends its own login)',
+      'invalid setting: SCRIBE_PASSWORD is for PROXY_SESSIONS=shared (in per-client mode each client sends its own login)',
+      'invalid setting: SCRIBE_SESSION_FILE is for PROXY_SESSIONS=shared (in per-client mode each client sends its own login)',
+    ]);
+    expect(
+      problems({
+        ...pools,
+        PROXY_SESSIONS: 'per-client',
+        PROXY_MAX_SESSIONS: '0',
+        PROXY_SESSION_IDLE_S: 'x',
+      }),
+    ).to.deep.equal([
+      'invalid setting: PROXY_MAX_SESSIONS must be a whole number from 1 to 1000000',
+      'invalid setting: PROXY_SESSION_IDLE_S must be a whole number from 1 to 604800',
+    ]);
+    expect(problems({ ...minimal, PROXY_SESSIONS: 'each' })).to.deep.equal([
+      'invalid setting: PROXY_SESSIONS must be shared or per-client',
+    ]);
+  });
+
   it('names the variable, never echoes a secret value', function () {
     const found = problems({ ...minimal, ADMIN_TOKEN: 'sekrit' });
     expect(found.join('\n')).to.include('ADMIN_TOKEN').and.not.include('sekrit');

@@ -56,6 +56,8 @@ describe("the README's troubleshooting table", function () {
     const made = [
       ...source.matchAll(/new ProxyError\(\s*(\d{3}),\s*'([a-z_]+)'/g),
       ...source.matchAll(/rawError\(\s*socket,\s*(\d{3}),\s*'[^']*',\s*'([a-z_]+)'/g),
+      // Answers kept in a table: { status: 403, code: 'mfa_required', ... }.
+      ...source.matchAll(/status: (\d{3}),\s*code: '([a-z_]+)'/g),
     ].map((m) => `${m[1]} ${m[2]}`);
     // Answers nobody reads: the client has already gone.
     const unread = new Set(['400 client_aborted', '499 client_closed']);
@@ -82,6 +84,8 @@ describe("the README's Under faults table", function () {
     const answered = [
       ...source.matchAll(/new ProxyError\(\s*(\d{3}),\s*'([a-z_]+)'/g),
       ...source.matchAll(/rawError\(\s*socket,\s*(\d{3}),\s*'[^']*',\s*'([a-z_]+)'/g),
+      // Answers kept in a table: { status: 403, code: 'mfa_required', ... }.
+      ...source.matchAll(/status: (\d{3}),\s*code: '([a-z_]+)'/g),
     ].map((m) => ({ status: Number(m[1]), code: m[2] as string }));
     const logged = [...source.matchAll(/brokenBy \?*= '([a-z_]+)'/g)].map((m) => m[1] as string);
     const known = new Set([...answered.map((a) => a.code), ...logged]);

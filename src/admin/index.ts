@@ -1,1 +1,2 @@
 export { adminRouter, type AdminRouterOptions } from './adminRouter.js';
+export { sessionsRouter, type SessionsRouterOptions } from './sessionsRouter.js';

@@ -2,3 +2,4 @@ export { errorBody, sendJsonError } from './errorBody.js';
 export { bearerCheck, bearerToken } from './bearerCheck.js';
 export { operatorNextStep } from './operatorNextStep.js';
 export { egressAgent, egressFromEnv, egressProxyFor, type EgressProxy } from './egress.js';
+export { basicCredentials, type BasicCredentials } from './basicCredentials.js';

@@ -6,6 +6,12 @@ export interface Metrics {
   requests: Counter<'status'>;
   upstreamLatency: Histogram<'status'>;
   refreshes: Counter<'kind' | 'outcome'>;
+  /** Per-client mode: client logins by outcome ('remembered': answered from the negative cache). */
+  logins: Counter<'outcome'>;
+  /** Per-client mode: sessions evicted, by reason. */
+  evictions: Counter<'reason'>;
+  /** Per-client mode: set a callback giving the number of sessions held. */
+  setSessionsHeldSource(source: () => number): void;
   /** Set a callback giving the seconds until the signing credentials expire. */
   setExpirySource(source: () => number | undefined): void;
   /** Set the session's possible states and a callback giving the current one. */
@@ -18,6 +24,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'scribe_proxy_' });
   let expirySource: () => number | undefined = () => undefined;
   let stateSource: { states: readonly string[]; current: () => string } | undefined;
+  let heldSource: (() => number) | undefined;
   const requests = new Counter({
     name: 'scribe_proxy_requests_total',
     help: 'Proxied requests by the status answered to the client',
@@ -36,6 +43,26 @@ export function createMetrics(): Metrics {
     help: 'Cognito refreshes by what was refreshed and how it went',
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
+  });
+  const logins = new Counter({
+    name: 'scribe_proxy_session_logins_total',
+    help: 'Per-client mode: client logins by outcome (remembered: refused from the negative cache without asking Cognito)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const evictions = new Counter({
+    name: 'scribe_proxy_session_evictions_total',
+    help: 'Per-client mode: sessions evicted, by reason (idle, capacity, admin, failed, shutdown)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'scribe_proxy_sessions',
+    help: 'Per-client mode: sessions held',
+    registers: [registry],
+    collect() {
+      if (heldSource) this.set(heldSource());
+    },
   });
   new Gauge({
     name: 'scribe_proxy_credentials_expiry_seconds',
@@ -63,6 +90,11 @@ export function createMetrics(): Metrics {
     requests,
     upstreamLatency,
     refreshes,
+    logins,
+    evictions,
+    setSessionsHeldSource(source) {
+      heldSource = source;
+    },
     setExpirySource(source) {
       expirySource = source;
     },

@@ -5,15 +5,22 @@ import { HotPathSigner } from '../signing/hotPath/index.js';
 import { clockSkewSeconds } from './clockSkew.js';
 import type { Authorization, ProxyContext } from './context.js';
 
-/** What the sigv4 authorizer needs of a session (a Session, or fixed credentials in benchmarks). */
-export type CredentialSource = Pick<Session, 'credentials' | 'replaceCredentials'> & {
-  /** Credentials held and valid now, without waiting (the fast path), if the source has them. */
+/**
+ * What an authorizer needs of the request's session (ctx.session): a Session, or fixed
+ * credentials in benchmarks. `held` gives what is valid now without waiting (the fast path).
+ */
+export type SessionSource = Pick<
+  Session,
+  'credentials' | 'replaceCredentials' | 'accessToken' | 'replaceAccessToken'
+> & {
   held?: () => SessionCredentials | string | undefined;
 };
-/** What the bearer authorizer needs of a session. */
-export type TokenSource = Pick<Session, 'accessToken' | 'replaceAccessToken'> & {
-  held?: () => SessionCredentials | string | undefined;
-};
+
+/** The session a pass picked for this request (pickSession.ts runs before authorize). */
+function sessionOf(ctx: ProxyContext): SessionSource {
+  if (!ctx.session) throw new Error('no session was picked for this request');
+  return ctx.session;
+}
 
 /** What an upstream rejection means: replay once after a refresh, clock skew, or final. */
 export type RejectionVerdict =
@@ -41,11 +48,7 @@ const staleToken = /security token included in the request is (expired|invalid)/
 const skewed = /signature expired|signature not yet current/i;
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
-export function sigv4Authorizer(
-  session: CredentialSource,
-  apiUrl: URL,
-  region: string,
-): Authorizer {
+export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
   const hostname = apiUrl.hostname.replace(/^\[|\]$/g, '');
   const host = hostHeader(apiUrl.protocol, hostname, apiUrl.port ? Number(apiUrl.port) : undefined);
   const scope = { region, service: 'execute-api' };
@@ -69,6 +72,7 @@ export function sigv4Authorizer(
   return {
     rejectionStatus: 403,
     authorize(ctx) {
+      const session = sessionOf(ctx);
       const held = session.held?.();
       if (typeof held === 'object') return sign(ctx, held);
       return session.credentials(ctx.signal).then((credentials) => sign(ctx, credentials));
@@ -80,7 +84,7 @@ export function sigv4Authorizer(
     },
     async reauthorize(ctx, rejected) {
       const stale = rejected.used as SessionCredentials;
-      return sign(ctx, await session.replaceCredentials(stale, ctx.signal));
+      return sign(ctx, await sessionOf(ctx).replaceCredentials(stale, ctx.signal));
     },
   };
 }
@@ -98,10 +102,11 @@ function isAuthorizerRefusal(res: IncomingMessage, body: Buffer): boolean {
 }
 
 /** The raw access token in Authorization, as Scribe's SDK sends it (Scribe API v2). */
-export function bearerAuthorizer(session: TokenSource): Authorizer {
+export function bearerAuthorizer(): Authorizer {
   return {
     rejectionStatus: 401,
     authorize(ctx) {
+      const session = sessionOf(ctx);
       const held = session.held?.();
       if (typeof held === 'string') return { headers: { authorization: held }, used: held };
       return session
@@ -112,7 +117,7 @@ export function bearerAuthorizer(session: TokenSource): Authorizer {
       return isAuthorizerRefusal(res, body) ? { kind: 'replay' } : { kind: 'final' };
     },
     async reauthorize(ctx, rejected) {
-      const token = await session.replaceAccessToken(rejected.used as string, ctx.signal);
+      const token = await sessionOf(ctx).replaceAccessToken(rejected.used as string, ctx.signal);
       return { headers: { authorization: token }, used: token };
     },
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { emptyPayloadHash } from '../signing/hotPath/index.js';
+import type { SessionSource } from './authorizers.js';
 
 /** The authorization of one upstream attempt: its headers and the secret they were made with. */
 export interface Authorization {
@@ -33,6 +34,10 @@ export interface ProxyContext {
   canonicalQuery: string;
   /** Headers to send upstream, before authorization. */
   headers: Record<string, string | string[]>;
+  /** The session this request is authorised with (the shared one, or the client's own). */
+  session?: SessionSource;
+  /** Per-client mode: the Scribe username the client logged in as (for the log). */
+  user?: string;
   authorization?: Authorization;
   /** The upstream's answer, once its headers arrived. */
   upstreamResponse?: IncomingMessage;

@@ -2,10 +2,10 @@ export {
   bearerAuthorizer,
   sigv4Authorizer,
   type Authorizer,
-  type CredentialSource,
   type RejectionVerdict,
-  type TokenSource,
+  type SessionSource,
 } from './authorizers.js';
+export type { SessionChoice } from './pickSession.js';
 export { freshUpstreamAgent, upstreamAgent, upstreamHostname, type Upstream } from './send.js';
 export {
   createProxyHandler,

@@ -4,6 +4,7 @@ import type { Authorizer } from './authorizers.js';
 import { checkClientToken } from './checkClientToken.js';
 import { takeTurn } from './connectionTurns.js';
 import { createContext, type Pass, type ProxyContext } from './context.js';
+import { pickSession, type SessionChoice } from './pickSession.js';
 import { ProxyError, sendError } from './ProxyError.js';
 import { readBody } from './readBody.js';
 import { rejectNonOriginForm } from './rejectNonOriginForm.js';
@@ -25,6 +26,8 @@ export interface RequestRecord {
   latencyMs: number;
   replayed: boolean;
   bytesIn: number;
+  /** Per-client mode: the Scribe username the request came with. */
+  user?: string;
   error?: string;
   /** Seconds the proxy's clock is behind the upstream's, when it refused a signature as expired. */
   clockSkewS?: number;
@@ -33,6 +36,8 @@ export interface RequestRecord {
 export interface ProxyOptions {
   upstream: Upstream;
   authorizer: Authorizer;
+  /** The shared session, or the per-client cache. */
+  sessions: SessionChoice;
   maxBodyBytes: number;
   /** Longest pause in a client's upload before it is dropped with 408. */
   bodyIdleTimeoutMs: number;
@@ -62,11 +67,12 @@ const cutByShutdown = () =>
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const passes: Pass[] = [
     rejectNonOriginForm,
-    checkClientToken(options.clientToken),
+    checkClientToken(options.clientToken, options.sessions.kind),
+    pickSession(options.sessions),
     upstreamTarget(options.upstream.url),
     readBody(options.maxBodyBytes, options.bodyIdleTimeoutMs),
     upstreamHeaders,
-    authorize(options.authorizer),
+    authorize(options.authorizer, { operatorHints: options.sessions.kind === 'shared' }),
     send(options.upstream),
     replayOnce(options.authorizer, options.upstream),
     streamBack,
@@ -144,6 +150,7 @@ function record(ctx: ProxyContext, error: ProxyError | undefined): RequestRecord
     latencyMs: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
     replayed: ctx.replayed,
     bytesIn: ctx.bodyLength,
+    ...(ctx.user !== undefined ? { user: ctx.user } : {}),
     ...(code ? { error: code } : {}),
     ...(ctx.clockSkewS !== undefined ? { clockSkewS: ctx.clockSkewS } : {}),
   };

@@ -19,15 +19,9 @@ import {
 } from '../proxy/index.js';
 import { cognitoAgents } from './cognitoAgents.js';
 import type { EgressProxy } from '../http/index.js';
-import { adminRouter } from '../admin/index.js';
-import {
-  deleteSessionFile,
-  OperatorActions,
-  readSessionFile,
-  Session,
-  sessionStates,
-  writeSessionFile,
-} from '../session/index.js';
+import { adminRouter, sessionsRouter } from '../admin/index.js';
+import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
+import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
@@ -37,7 +31,10 @@ import { createHardenedServer } from './hardenedServer.js';
 export interface Service {
   proxy: Server;
   admin: Server;
-  session: Session;
+  /** The shared session (PROXY_SESSIONS=shared). */
+  session: Session | undefined;
+  /** The per-client sessions (PROXY_SESSIONS=per-client). */
+  sessions: SessionCache | undefined;
   auth: ScribeAuth;
   metrics: Metrics;
   logger: Logger;
@@ -121,34 +118,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
     agents: cognitoAgents(config, egress),
   });
-  // The session file, when there is one, holds the newest refresh token the proxy saw.
-  const saved = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;
-  const sessionFile = config.sessionFile;
-  const session: Session = new Session({
-    auth,
-    mode: config.authMode,
-    username: config.username ?? saved?.username,
-    password: config.password,
-    refreshToken: saved?.refreshToken ?? config.refreshToken,
-    onRefreshToken: sessionFile
-      ? (refreshToken) =>
-          refreshToken
-            ? writeSessionFile(sessionFile, { refreshToken, username: session.status().username })
-            : deleteSessionFile(sessionFile)
-      : undefined,
-    mfaSecret: config.mfaSecret,
-    refreshMarginS: config.refreshMarginS,
-    logger,
-    onRefresh: (kind, outcome) => metrics.refreshes.inc({ kind, outcome }),
-  });
-  metrics.setExpirySource(() => session.secondsUntilExpiry());
-  metrics.setStateSource(sessionStates, () => session.state);
+  const sessions = await serviceSessions(config, auth, logger, metrics);
+  const session = sessions.shared;
 
   const agent = upstreamAgent(config.apiUrl, egress);
   const authorizer =
     config.authMode === 'sigv4'
-      ? sigv4Authorizer(session, config.apiUrl, config.region)
-      : bearerAuthorizer(session);
+      ? sigv4Authorizer(config.apiUrl, config.region)
+      : bearerAuthorizer();
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const handle = createProxyHandler({
@@ -163,6 +140,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         metrics.upstreamLatency.observe({ status: String(status) }, seconds),
     },
     authorizer,
+    sessions: sessions.choice,
     maxBodyBytes: config.maxBodyBytes,
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 20_000,
     clientToken: config.proxyClientToken,
@@ -187,21 +165,25 @@ export async function startService(config: Config, options: ServiceOptions = {})
         if (inFlight === 0) drained?.();
       });
   });
+  const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string) =>
+    logger.info(
+      { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
+      `admin ${action} ${outcome}`,
+    );
+  const adminToken = config.adminToken;
   const admin = createAdminApp(
-    healthRoutes(session, metrics, config.adminToken),
-    config.adminToken
-      ? adminRouter({
-          session,
-          actions: new OperatorActions(session),
-          adminToken: config.adminToken,
-          passwordRateLimit: options.passwordRateLimit,
-          onAction: (action, outcome, detail) =>
-            logger.info(
-              { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
-              `admin ${action} ${outcome}`,
-            ),
-        })
-      : undefined,
+    healthRoutes(sessions.readiness, metrics, adminToken),
+    !adminToken
+      ? undefined
+      : session
+        ? adminRouter({
+            session,
+            actions: new OperatorActions(session),
+            adminToken,
+            passwordRateLimit: options.passwordRateLimit,
+            onAction,
+          })
+        : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
   );
   const adminServer = createHardenedServer((req, res) => admin(req, res));
 
@@ -214,10 +196,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
       admin: adminUrl,
       upstream: config.apiUrl.origin,
       mode: config.authMode,
+      sessions: config.sessions,
     },
     'scribe-proxy listening',
   );
-  if (!isLoopback(config.proxyHost) && !config.proxyClientToken) {
+  if (!isLoopback(config.proxyHost) && config.sessions === 'per-client') {
+    logger.warn(
+      { event: 'cleartext-logins' },
+      `per-client mode on ${config.proxyHost}: clients send their Scribe passwords in every request, in clear over plain HTTP; put TLS in front (an ingress or a TLS-terminating sidecar; README "Scale")`,
+    );
+  }
+  if (!isLoopback(config.proxyHost) && !config.proxyClientToken && config.sessions === 'shared') {
     logger.warn(
       { event: 'open-bind' },
       `the proxy listens on ${config.proxyHost} without PROXY_CLIENT_TOKEN: anyone who can reach it can use your Scribe account`,
@@ -229,10 +218,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       'admin routes are disabled (set ADMIN_TOKEN to enable them)',
     );
   }
-  const started = session
-    .start()
-    .then(() => logger.info({ event: 'session', ...session.status() }, `session ${session.state}`));
-  await untilAborted(started, options.startAbort);
+  await untilAborted(sessions.start(), options.startAbort);
 
   const untilDrained = (ms: number) =>
     inFlight === 0
@@ -244,7 +230,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
           new Promise<void>((resolve) => setTimeout(resolve, ms).unref()),
         ]);
   const close = async (graceMs = config.shutdownGraceS * 1000): Promise<void> => {
-    session.stop();
+    sessions.stop();
     const closed = Promise.all([
       new Promise<void>((resolve) => proxy.close(() => resolve())),
       new Promise<void>((resolve) => adminServer.close(() => resolve())),
@@ -267,5 +253,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
     auth.destroy();
   };
 
-  return { proxy, admin: adminServer, session, auth, metrics, logger, proxyUrl, adminUrl, close };
+  return {
+    proxy,
+    admin: adminServer,
+    session,
+    sessions: sessions.cache,
+    auth,
+    metrics,
+    logger,
+    proxyUrl,
+    adminUrl,
+    close,
+  };
 }

@@ -40,6 +40,7 @@ export class Session {
       retryAt: 0,
       lastRefreshAt: undefined,
       lastError: undefined,
+      lastFailure: undefined,
     };
     this.refresher = new Refresher(this.data, options);
   }
@@ -56,6 +57,23 @@ export class Session {
   /** Stop refreshing for good (the background timer and any new attempt). */
   stop(): void {
     this.refresher.stop();
+  }
+
+  /**
+   * Stop for good and drop every secret held (password, tokens, credentials): an evicted
+   * per-client session. The refresh token is dropped here, not revoked.
+   */
+  discard(): void {
+    this.stop();
+    const { data } = this;
+    data.password = undefined;
+    data.configuredPassword = undefined;
+    data.refreshToken = undefined;
+    data.tokens = undefined;
+    data.credentials = undefined;
+    data.challenge = undefined;
+    data.lastFailure = undefined;
+    data.state = 'needs-login';
   }
 
   /**

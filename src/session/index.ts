@@ -15,3 +15,11 @@ export {
   writeSessionFile,
   type SessionFileContents,
 } from './sessionFile.js';
+export {
+  ClientLoginError,
+  SessionCache,
+  type EvictionReason,
+  type SessionCacheOptions,
+  type SessionListing,
+} from './sessionCache.js';
+export { refusalPolicy, type LoginOutcome, type RefusedOutcome } from './loginRefusals.js';

@@ -210,6 +210,7 @@ export class Refresher {
     data.failures = 0;
     data.retryAt = 0;
     data.lastError = undefined;
+    data.lastFailure = undefined;
     data.lastRefreshAt = Date.now();
     data.state = 'ready';
   }
@@ -228,6 +229,7 @@ export class Refresher {
     data.state = verdict.state;
     data.retryAt = verdict.backoffMs === undefined ? 0 : Date.now() + verdict.backoffMs;
     data.lastError = err instanceof Error ? err.message : String(err);
+    data.lastFailure = err;
     this.opts.logger?.warn(
       { event: failureEvents[kind], state: data.state, failures: data.failures },
       data.lastError,

@@ -10,7 +10,7 @@ export interface SessionData {
   state: SessionState;
   username: string | undefined;
   password: string | undefined;
-  readonly configuredPassword: string | undefined;
+  configuredPassword: string | undefined;
   refreshToken: string | undefined;
   tokens: Held<Tokens> | undefined;
   identityId: string | undefined;
@@ -23,6 +23,8 @@ export interface SessionData {
   retryAt: number;
   lastRefreshAt: number | undefined;
   lastError: string | undefined;
+  /** The error behind lastError (kept in memory only: the per-client cache maps it for clients). */
+  lastFailure: unknown;
 }
 
 /** What the proxy signs with: federated credentials (sigv4) or the tokens (bearer). */

@@ -51,7 +51,7 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
     it('Cognito refusing and nothing valid: 503 no_session with Retry-After, at once', async function () {
       relay.set('refuse');
       const { service } = await bearerProxy();
-      expect(service.session.state).to.equal('unavailable');
+      expect(service.session?.state).to.equal('unavailable');
       const started = Date.now();
       const answer = await call(service.proxyUrl, { path: '/nothing-held' });
       expect(Date.now() - started).to.be.below(1_000);
@@ -72,7 +72,7 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
         },
         { startAbort },
       );
-      expect(service.session.state).to.equal('starting');
+      expect(service.session?.state).to.equal('starting');
       world.upstream.arrivals.length = 0;
       const url = new URL(service.proxyUrl);
       const req = request({

@@ -310,7 +310,7 @@ describe('the admin API', function () {
     it('is written 0600 after login, survives a restart without a password, and revoke deletes it', async function () {
       const file = join(dir, 'session.json');
       const first = await world.proxy({ ADMIN_TOKEN: adminToken, SCRIBE_SESSION_FILE: file });
-      expect(first.service.session.state).to.equal('ready');
+      expect(first.service.session?.state).to.equal('ready');
       expect((await stat(file)).mode & 0o777).to.equal(0o600);
       const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
       expect(saved['refreshToken']).to.be.a('string').with.length.greaterThan(10);
@@ -322,7 +322,7 @@ describe('the admin API', function () {
         SCRIBE_USERNAME: undefined,
         SCRIBE_PASSWORD: undefined,
       });
-      expect(second.service.session.state).to.equal('ready');
+      expect(second.service.session?.state).to.equal('ready');
       expect((await call(second.service.proxyUrl, { path: '/x' })).status).to.equal(200);
       const revoked = await post(second.service.adminUrl, '/admin/revoke');
       expect(revoked.json()).to.include({ state: 'needs-login' });

@@ -35,7 +35,7 @@ describe('the proxy when Cognito asks for more than a password', function () {
       SCRIBE_PASSWORD: 'Mfa-Proxy-Passw0rd!',
       SCRIBE_MFA_SECRET: secret,
     });
-    expect(service.session.state).to.equal('ready');
+    expect(service.session?.state).to.equal('ready');
     expect((await call(service.proxyUrl, { path: '/x' })).status).to.equal(200);
     await service.close(1000);
   });

@@ -72,6 +72,6 @@ describe("the proxy with moto_server's identity pool", function () {
     const answer = await call(service.proxyUrl, { method: 'POST', path: '/tasks?x=1', body: '{}' });
     expect(answer.status, answer.body.toString()).to.equal(200);
     expect(upstream.arrivals.at(-1)?.verdict.ok).to.equal(true);
-    expect(service.session.status().identityId).to.be.a('string');
+    expect(service.session?.status().identityId).to.be.a('string');
   });
 });

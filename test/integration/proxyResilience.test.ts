@@ -52,7 +52,7 @@ describe('the proxy under faults', function () {
       await sleep(3_200);
       const answer = await call(service.proxyUrl, { path: '/b' });
       expect(answer.status, answer.body.toString()).to.equal(200);
-      expect(service.session.state).to.equal('ready');
+      expect(service.session?.state).to.equal('ready');
       expect(logs.records().some((r) => r['event'] === 'refresh-token-rejected')).to.equal(true);
       await service.close(1000);
     });
@@ -346,7 +346,7 @@ describe('the proxy under faults', function () {
       const answer = await call(service.proxyUrl, { path: '/during' });
       expect(answer.status, answer.body.toString()).to.equal(200);
       await sleep(500);
-      expect(service.session.state).to.equal('degraded');
+      expect(service.session?.state).to.equal('degraded');
       const ready = await call(service.adminUrl, { path: '/readyz' });
       expect(ready.status).to.equal(200);
       expect(ready.json()).to.include({ state: 'degraded' });

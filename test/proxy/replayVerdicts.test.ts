@@ -3,15 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { bearerAuthorizer, sigv4Authorizer } from '../../src/proxy/authorizers.js';
 import { clockSkewSeconds } from '../../src/proxy/clockSkew.js';
 
-const unused = async () => {
-  throw new Error('not called');
-};
-const sigv4 = sigv4Authorizer(
-  { credentials: unused, replaceCredentials: unused },
-  new URL('https://api.example.test/v1'),
-  'eu-west-2',
-);
-const bearer = bearerAuthorizer({ accessToken: unused, replaceAccessToken: unused });
+const sigv4 = sigv4Authorizer(new URL('https://api.example.test/v1'), 'eu-west-2');
+const bearer = bearerAuthorizer();
 const response = (headers: Record<string, string> = {}) => ({ headers }) as IncomingMessage;
 const body = (message: string) => Buffer.from(JSON.stringify({ message }));
 

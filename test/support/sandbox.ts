@@ -93,7 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const service = await startService(config, { logger: createLogger(options.logLevel) });
     stops.push(() => service.close(2000));
     options.progress(
-      `scribe-proxy (${options.mode}) on ${service.proxyUrl}, admin on ${service.adminUrl}: session ${service.session.state}`,
+      `scribe-proxy (${options.mode}) on ${service.proxyUrl}, admin on ${service.adminUrl}: session ${service.session?.state}`,
     );
     return {
       service,

@@ -1,0 +1,105 @@
+import { basicCredentials } from '../http/index.js';
+import { ClientLoginError, type RefusedOutcome, type SessionCache } from '../session/index.js';
+import type { SessionSource } from './authorizers.js';
+import type { Pass } from './context.js';
+import { ProxyError } from './ProxyError.js';
+
+/** Where a request's session comes from: the one shared account, or the client's own login. */
+export type SessionChoice =
+  { kind: 'shared'; session: SessionSource } | { kind: 'per-client'; cache: SessionCache };
+
+const challengeBasic = { 'www-authenticate': 'Basic realm="scribe-proxy", charset="UTF-8"' };
+
+/** What a client sees when its login gives no session, and what it can do. */
+const refusals: Record<RefusedOutcome, { status: number; code: string; message: string }> = {
+  rejected: {
+    status: 401,
+    code: 'login_failed',
+    message: 'Scribe refused this username and password',
+  },
+  'new-password-required': {
+    status: 403,
+    code: 'new_password_required',
+    message:
+      'this account still has its temporary password: set a new one with `scribe-proxy change-password`, then send that',
+  },
+  'mfa-required': {
+    status: 403,
+    code: 'mfa_required',
+    message:
+      'this account asks for an MFA code at each login, which a per-client gateway cannot answer: use a shared-mode proxy with SCRIBE_MFA_SECRET (or `scribe-proxy login`) for it',
+  },
+  'reset-required': {
+    status: 403,
+    code: 'password_reset_required',
+    message:
+      "this account's password must be reset: `scribe-proxy forgot-password`, then `scribe-proxy confirm-password`",
+  },
+  unconfirmed: {
+    status: 403,
+    code: 'user_not_confirmed',
+    message: 'this account is not confirmed yet: ask its Scribe administrator',
+  },
+  'identity-refused': {
+    status: 403,
+    code: 'identity_refused',
+    message: "the login worked but Scribe's identity pool refused credentials for this account",
+  },
+  throttled: {
+    status: 429,
+    code: 'login_throttled',
+    message: 'Cognito is limiting logins for this account',
+  },
+  unavailable: {
+    status: 503,
+    code: 'no_session',
+    message: 'Cognito could not be reached to log this account in',
+  },
+};
+
+function refused(err: ClientLoginError): ProxyError {
+  const { status, code, message } = refusals[err.outcome];
+  const remembered = err.remembered
+    ? ' (answered without asking Cognito again: repeated failed logins lock the account)'
+    : '';
+  const headers: Record<string, string> = { 'retry-after': String(err.retryAfterS) };
+  if (status === 401) Object.assign(headers, challengeBasic);
+  return new ProxyError(
+    status,
+    code,
+    `${message}${remembered}; retry in ${err.retryAfterS} s`,
+    headers,
+  );
+}
+
+/**
+ * Flow step 3, the session: the shared one; or in per-client mode the client's own Scribe login
+ * (`Authorization: Basic`), logged in once and kept in the session cache. No login: 401 with a
+ * Basic challenge (so a browser or a tool asks for one).
+ */
+export function pickSession(choice: SessionChoice): Pass {
+  if (choice.kind === 'shared') {
+    const { session } = choice;
+    return (ctx) => {
+      ctx.session = session;
+    };
+  }
+  const { cache } = choice;
+  return async (ctx) => {
+    const login = basicCredentials(ctx.req.headers.authorization);
+    if (!login) {
+      throw new ProxyError(
+        401,
+        'login_required',
+        'send your Scribe username and password with HTTP Basic authentication (a base URL of http://USER:PASSWORD@host:port does it)',
+        challengeBasic,
+      );
+    }
+    ctx.user = login.username;
+    try {
+      ctx.session = await cache.session(login.username, login.password, ctx.signal);
+    } catch (err) {
+      throw err instanceof ClientLoginError ? refused(err) : err;
+    }
+  };
+}

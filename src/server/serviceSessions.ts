@@ -1,0 +1,119 @@
+import type { ScribeAuth } from '../auth/index.js';
+import type { Config } from '../config.js';
+import type { Logger, Metrics } from '../observability/index.js';
+import type { SessionChoice } from '../proxy/index.js';
+import {
+  deleteSessionFile,
+  readSessionFile,
+  Session,
+  SessionCache,
+  sessionStates,
+  writeSessionFile,
+} from '../session/index.js';
+
+/** The service's sessions: the shared one, or the per-client cache; and how ready they are. */
+export interface ServiceSessions {
+  choice: SessionChoice;
+  shared: Session | undefined;
+  cache: SessionCache | undefined;
+  /** The first login (shared mode); nothing to wait for in per-client mode. */
+  start(): Promise<void>;
+  stop(): void;
+  /** What /readyz answers: can the proxy serve, and what it may say without the admin token. */
+  readiness(): { ready: boolean; state: string; detail: object };
+}
+
+/** The one account of the configuration, kept in its session file when there is one. */
+async function sharedSessions(
+  config: Config,
+  auth: ScribeAuth,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<ServiceSessions> {
+  // The session file, when there is one, holds the newest refresh token the proxy saw.
+  const saved = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;
+  const sessionFile = config.sessionFile;
+  const session: Session = new Session({
+    auth,
+    mode: config.authMode,
+    username: config.username ?? saved?.username,
+    password: config.password,
+    refreshToken: saved?.refreshToken ?? config.refreshToken,
+    onRefreshToken: sessionFile
+      ? (refreshToken) =>
+          refreshToken
+            ? writeSessionFile(sessionFile, { refreshToken, username: session.status().username })
+            : deleteSessionFile(sessionFile)
+      : undefined,
+    mfaSecret: config.mfaSecret,
+    refreshMarginS: config.refreshMarginS,
+    logger,
+    onRefresh: (kind, outcome) => metrics.refreshes.inc({ kind, outcome }),
+  });
+  metrics.setExpirySource(() => session.secondsUntilExpiry());
+  metrics.setStateSource(sessionStates, () => session.state);
+  return {
+    choice: { kind: 'shared', session },
+    shared: session,
+    cache: undefined,
+    start: () =>
+      session
+        .start()
+        .then(() =>
+          logger.info({ event: 'session', ...session.status() }, `session ${session.state}`),
+        ),
+    stop: () => session.stop(),
+    readiness: () => ({ ready: session.usable(), state: session.state, detail: session.status() }),
+  };
+}
+
+/** One session per client login, logged in on first use (DESIGN.md, per-client mode). */
+function perClientSessions(
+  config: Config,
+  auth: ScribeAuth,
+  logger: Logger,
+  metrics: Metrics,
+): ServiceSessions {
+  const cache = new SessionCache({
+    max: config.maxSessions,
+    idleMs: config.sessionIdleS * 1000,
+    create: ({ username, password }) =>
+      new Session({
+        auth,
+        mode: config.authMode,
+        username,
+        password,
+        refreshMarginS: config.refreshMarginS,
+        logger: logger.child({ user: username }),
+        onRefresh: (kind, outcome) => metrics.refreshes.inc({ kind, outcome }),
+      }),
+    onLogin: (outcome) => metrics.logins.inc({ outcome }),
+    onEviction: (reason) => metrics.evictions.inc({ reason }),
+  });
+  metrics.setSessionsHeldSource(() => cache.size);
+  const readiness = () => {
+    const ready = cache.cognitoReachable;
+    const state = ready ? 'ready' : 'unavailable';
+    return { ready, state, detail: { state, mode: 'per-client', sessions: cache.size } };
+  };
+  return {
+    choice: { kind: 'per-client', cache },
+    shared: undefined,
+    cache,
+    start: () => Promise.resolve(),
+    stop: () => cache.close(),
+    readiness,
+  };
+}
+
+/** The sessions the configuration asks for (PROXY_SESSIONS). */
+export function serviceSessions(
+  config: Config,
+  auth: ScribeAuth,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<ServiceSessions> {
+  return config.sessions === 'per-client'
+    ? Promise.resolve(perClientSessions(config, auth, logger, metrics))
+    : sharedSessions(config, auth, logger, metrics);
+}
