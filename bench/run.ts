@@ -14,10 +14,15 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { ProxyContext } from '../src/proxy/context.js';
+import type { SessionSource } from '../src/proxy/index.js';
+import { pickSession } from '../src/proxy/pickSession.js';
 import { HotPathSigner } from '../src/signing/hotPath/index.js';
 import { signOutgoingRequest } from '../src/signing/index.js';
 import { call } from '../test/support/http.js';
 import { World } from '../test/support/world.js';
+import { startFakeCognito } from './fakeCognito.js';
+import { benchAccount, perClientCache } from './perClientSessions.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 // The refresh storm runs real SDK clients: the pinned SDK's notice about Node 22 is noise here.
@@ -181,6 +186,8 @@ async function load(
   workload: Workload,
   connections: number,
   proxyPid?: number,
+  /** Headers of successive requests, in turn (the per-client logins); else none. */
+  headersInTurn?: Array<Record<string, string>>,
 ): Promise<LoadResult> {
   const cpuBefore = cpuTimeUs(proxyPid);
   const result = await autocannon({
@@ -191,6 +198,7 @@ async function load(
     ...(workload.body
       ? { body: workload.body, headers: { 'content-type': 'application/octet-stream' } }
       : {}),
+    ...(headersInTurn ? { requests: headersInTurn.map((headers) => ({ headers })) } : {}),
   });
   return {
     rps: result.requests.average,
@@ -338,6 +346,53 @@ async function bigPosts(url: string, count: number, bytes: number): Promise<void
   );
 }
 
+// ---- per-client mode -----------------------------------------------------------------------
+
+const perClientLogins = Array.from({ length: 50 }, (_, n) => {
+  const { username, password } = benchAccount(n);
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+});
+
+/**
+ * The cost of picking the session, per request: the per-client pass on cache hits (50 accounts
+ * logged in first) against the shared mode's pass, each run many times in this process.
+ */
+async function perClientStepCost(): Promise<{ perClientUs: number; sharedUs: number }> {
+  const cognito = await startFakeCognito();
+  const cache = perClientCache(cognito.url);
+  const perClientPass = pickSession({ kind: 'per-client', cache });
+  const sharedPass = pickSession({
+    kind: 'shared',
+    session: {} as SessionSource,
+  });
+  const signal = new AbortController().signal;
+  const contexts = perClientLogins.map(
+    (headers) => ({ req: { headers }, signal }) as unknown as ProxyContext,
+  );
+  for (const ctx of contexts) await perClientPass(ctx); // the logins
+  const timePass = async (pass: typeof sharedPass) => {
+    const n = 200_000;
+    for (let i = 0; i < 20_000; i++) await pass(contexts[i % contexts.length] as ProxyContext);
+    const started = performance.now();
+    for (let i = 0; i < n; i++) await pass(contexts[i % contexts.length] as ProxyContext);
+    return ((performance.now() - started) * 1000) / n;
+  };
+  const sharedUs = Math.min(await timePass(sharedPass), await timePass(sharedPass));
+  const perClientUs = Math.min(await timePass(perClientPass), await timePass(perClientPass));
+  cache.close();
+  cognito.server.close();
+  return { perClientUs, sharedUs };
+}
+
+/** Memory per held per-client session, measured in a fresh process (bench/sessionMemory.ts). */
+function bytesPerSession(count: number): number {
+  const script = fileURLToPath(new URL('./sessionMemory.js', import.meta.url));
+  const out = execFileSync(process.execPath, ['--expose-gc', script, String(count)], {
+    encoding: 'utf8',
+  });
+  return (JSON.parse(out) as { bytesPerSession: number }).bytesPerSession;
+}
+
 // ---- refresh storm -------------------------------------------------------------------------
 
 async function refreshStorm(): Promise<{
@@ -429,6 +484,7 @@ async function main(): Promise<void> {
     ...(goPeer ? { 'aws-sigv4-proxy': await startGoPeer(upstream.url, 0) } : {}),
   };
   const control = await startServer('scribe-presigned', 0, upstream.url);
+  const perClient = await startServer('scribe-per-client', 0, upstream.url);
   const serverOf = (t: Exclude<Target, 'direct'>): Server => {
     const server = servers[t];
     if (!server) throw new Error(`no server for ${t}`);
@@ -456,8 +512,19 @@ async function main(): Promise<void> {
     const result = await load(control.url, workloads[0] as Workload, 20, control.child.pid);
     samples.set(key, [...(samples.get(key) ?? []), result]);
     process.stderr.write(`round ${round + 1} ${key}: ${fmt(result.rps)} rps\n`);
+    // Per-client mode on cache hits: 50 accounts' logins in turn (their first requests log in).
+    const clients = await load(
+      perClient.url,
+      workloads[0] as Workload,
+      20,
+      perClient.child.pid,
+      perClientLogins,
+    );
+    samples.set('per-client', [...(samples.get('per-client') ?? []), clients]);
+    process.stderr.write(`round ${round + 1} per-client: ${fmt(clients.rps)} rps\n`);
   }
   control.child.kill();
+  perClient.child.kill();
   const med = (key: string) => {
     const runs = samples.get(key) ?? [];
     return {
@@ -547,6 +614,8 @@ async function main(): Promise<void> {
   };
   for (const s of [upstream, ...Object.values(servers)]) s?.child.kill();
 
+  const perClientStep = await perClientStepCost();
+  const sessionMemory = bytesPerSession(2000);
   const storm = await refreshStorm();
   out('## Refresh storm');
   out();
@@ -571,6 +640,21 @@ async function main(): Promise<void> {
   };
   const info = med('small GET|20|scribe-sigv4');
   const warn = med('small GET|20|scribe-sigv4@warn');
+  const shared = med('small GET|20|scribe-sigv4');
+  const clients = med('per-client');
+  out('## Per-client mode (PROXY_SESSIONS=per-client)');
+  out();
+  out(
+    `- small GET ×20, ${perClientLogins.length} accounts in turn, cache hits: ${fmt(clients.rps)} rps, ${fmt(clients.cpuUs)} µs CPU per request (shared mode, same run: ${fmt(shared.rps)} rps, ${fmt(shared.cpuUs)} µs); ${clients.errors} errors`,
+  );
+  out(
+    `- the per-client step itself (Basic login parsed, HMAC of username and password, cache look-up), timed in one process: ${fmt(perClientStep.perClientUs, 2)} µs per request against ${fmt(perClientStep.sharedUs, 2)} µs for the shared mode's step`,
+  );
+  out(
+    `- memory per held session (sigv4: tokens, refresh token, credentials of real sizes, its timers and cache entry; heap + external after GC, 2,000 sessions): ${fmt(sessionMemory / 1024, 1)} KiB`,
+  );
+  out();
+
   out('## Targets');
   out();
   out(goTarget('small GET', 1.2));
@@ -588,6 +672,9 @@ async function main(): Promise<void> {
   );
   out(
     `- exactly one refresh per expiry: ${verdict(storm.refreshes === 1 && storm.ok === storm.requests)} (${storm.refreshes})`,
+  );
+  out(
+    `- per-client mode on a cache hit costs under 10 µs per request over shared: ${verdict(perClientStep.perClientUs - perClientStep.sharedUs < 10)} (${fmt(perClientStep.perClientUs - perClientStep.sharedUs, 2)} µs in-process; whole-process CPU, noisier: ${fmt(clients.cpuUs - shared.cpuUs, 1)} µs)`,
   );
   out(
     `- library signer >= 5× sha256-js at 1 MiB: ${verdict(ratio1MiB >= 5)} (${fmt(ratio1MiB, 1)}×)`,

@@ -22,6 +22,8 @@ import {
 } from '../src/proxy/index.js';
 import { createLogger, createMetrics } from '../src/observability/index.js';
 import { createHardenedServer, requestLog } from '../src/server/index.js';
+import { startFakeCognito } from './fakeCognito.js';
+import { perClientCache } from './perClientSessions.js';
 
 const [kind = 'upstream', upstreamUrl = ''] = process.argv.slice(2);
 
@@ -64,6 +66,11 @@ function presigned(sigv4: Authorizer): Authorizer {
   return { ...sigv4, authorize: (ctx) => (first ??= sigv4.authorize(ctx)) };
 }
 
+// Per-client mode: real sessions in the real cache, logged in against a stand-in Cognito; the
+// load generator sends the Basic logins of benchAccounts accounts in turn.
+const perClient =
+  kind === 'scribe-per-client' ? perClientCache((await startFakeCognito()).url) : undefined;
+
 function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   const url = new URL(`${upstreamUrl}/v1`);
   if (kind === 'http-proxy') {
@@ -82,7 +89,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   }
   const sigv4 = sigv4Authorizer(url, 'eu-west-2');
   const authorizer =
-    kind === 'scribe-sigv4'
+    kind === 'scribe-sigv4' || kind === 'scribe-per-client'
       ? sigv4
       : kind === 'scribe-presigned'
         ? presigned(sigv4)
@@ -104,7 +111,9 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
     },
     bodyIdleTimeoutMs: 20_000,
     authorizer,
-    sessions: { kind: 'shared', session: fixed },
+    sessions: perClient
+      ? { kind: 'per-client', cache: perClient }
+      : { kind: 'shared', session: fixed },
     maxBodyBytes: 10 * 1024 * 1024,
     clientToken: undefined,
     // As the service does: a metric and a log line per request, at LOG_LEVEL (default info),

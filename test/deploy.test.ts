@@ -93,6 +93,63 @@ describe('deployment files', function () {
     expect(grace).to.be.lessThan(pod.terminationGracePeriodSeconds ?? 30);
   });
 
+  it('the gateway scales out: 2+ replicas in per-client mode, affinity, HPA on CPU, PDB, probes on the admin port', async function () {
+    const docs = (await manifests())
+      .filter(({ file }) => file === 'gateway.yaml')
+      .map((m) => m.doc);
+    const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
+    const [deployment] = byKind('Deployment');
+    const spec = deployment?.spec as {
+      replicas: number;
+      selector: { matchLabels: Record<string, string> };
+      template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+    };
+    expect(spec.replicas).to.be.at.least(2);
+    const labels = spec.template.metadata.labels;
+    const container = spec.template.spec.containers?.[0] as unknown as {
+      env: Array<{ name: string; value?: string }>;
+      ports: Array<{ name: string; containerPort: number }>;
+      readinessProbe: { httpGet: { path: string; port: string } };
+      livenessProbe: { httpGet: { path: string; port: string } };
+      resources: { requests: { cpu?: string } };
+    };
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    expect(env['PROXY_SESSIONS']).to.equal('per-client');
+    expect(Number(env['SHUTDOWN_GRACE_S'])).to.be.lessThan(
+      spec.template.spec.terminationGracePeriodSeconds ?? 30,
+    );
+    const admin = container.ports.find((p) => p.name === 'admin');
+    expect(admin?.containerPort).to.equal(8081);
+    expect(container.readinessProbe.httpGet).to.deep.equal({ path: '/readyz', port: 'admin' });
+    expect(container.livenessProbe.httpGet).to.deep.equal({ path: '/healthz', port: 'admin' });
+    expect(container.resources.requests.cpu).to.be.a('string');
+
+    const matches = (selector: Record<string, string> | undefined) =>
+      Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+    const service = byKind('Service')[0]?.spec as {
+      selector: Record<string, string>;
+      sessionAffinity: string;
+    };
+    expect(service.sessionAffinity).to.equal('ClientIP');
+    expect(matches(service.selector)).to.equal(true);
+    const hpa = byKind('HorizontalPodAutoscaler')[0]?.spec as {
+      scaleTargetRef: { kind: string; name: string };
+      minReplicas: number;
+      metrics: Array<{ resource?: { name: string } }>;
+    };
+    expect(hpa.scaleTargetRef).to.include({ kind: 'Deployment', name: deployment?.metadata?.name });
+    expect(hpa.minReplicas).to.be.at.least(2);
+    expect(hpa.metrics.map((m) => m.resource?.name)).to.include('cpu');
+    const pdb = byKind('PodDisruptionBudget')[0]?.spec as {
+      selector: { matchLabels: Record<string, string> };
+    };
+    expect(matches(pdb.selector.matchLabels)).to.equal(true);
+    const policy = byKind('NetworkPolicy')[0]?.spec as {
+      podSelector: { matchLabels: Record<string, string> };
+    };
+    expect(matches(policy.podSelector.matchLabels)).to.equal(true);
+  });
+
   it('the image runs the Node LTS that CI tests on, pinned to an exact version', async function () {
     const tested = /^NODE_LTS=(\d+\.\d+\.\d+)$/m.exec(await read('.ci/run'))?.[1];
     expect(tested).to.be.a('string');
