@@ -22,6 +22,7 @@ import { signOutgoingRequest } from '../src/signing/index.js';
 import { call } from '../test/support/http.js';
 import { World } from '../test/support/world.js';
 import { startFakeCognito } from './fakeCognito.js';
+import { compareUpstreamClients } from './upstreamClients.js';
 import { benchAccount, perClientCache } from './perClientSessions.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -614,6 +615,7 @@ async function main(): Promise<void> {
   };
   for (const s of [upstream, ...Object.values(servers)]) s?.child.kill();
 
+  const clientRows = await compareUpstreamClients(seconds);
   const perClientStep = await perClientStepCost();
   const sessionMemory = bytesPerSession(2000);
   const storm = await refreshStorm();
@@ -640,6 +642,19 @@ async function main(): Promise<void> {
   };
   const info = med('small GET|20|scribe-sigv4');
   const warn = med('small GET|20|scribe-sigv4@warn');
+  out('## The upstream client: http.request + Agent, or undici');
+  out();
+  out(
+    "Bare forwarders (no signing, no pipeline), one per client, alone on CPU 0, ×20 connections (bench/upstreamClients.ts): what the upstream client costs by itself. undici's `request` returns headers as an object; `dispatch` keeps them raw, as the proxy needs (order, case, repeats).",
+  );
+  out();
+  out('| workload | client | rps | CPU µs/req |');
+  out('| --- | --- | --- | --- |');
+  for (const r of clientRows) {
+    out(`| ${r.workload} | ${r.client} | ${fmt(r.rps)} | ${fmt(r.cpuUs)} |`);
+  }
+  out();
+
   const shared = med('small GET|20|scribe-sigv4');
   const clients = med('per-client');
   out('## Per-client mode (PROXY_SESSIONS=per-client)');
