@@ -703,6 +703,14 @@ async function main(): Promise<void> {
   out(
     `CPU per small GET ×20, this run: http-proxy (unsigned, no pipeline) ${fmt(floor.cpuUs)} µs; scribe-bearer (the whole pipeline, no signature) ${fmt(bearer.cpuUs)} µs; the sigv4 control (the same pipeline, its signature computed once and re-sent) ${fmt(ctl.cpuUs)} µs; scribe-sigv4 ${fmt(info.cpuUs)} µs${goPeer ? `; aws-sigv4-proxy ${fmt(vsGo('small GET').go.cpuUs)} µs` : ''}. The hot-path signature itself is a few µs (signing table); what remains is Node's HTTP machinery on both sides of the proxy and the kernel: a cpu-prof of scribe-sigv4 under this load (node --cpu-prof) puts about a third of the busy time in the two socket writes per request (writev of the response, the upstream request's header write: on loopback the sender also pays for delivery), a fifth in Node's http client and server (ClientRequest, the agent's addRequest, header parsing), about 5% in GC, and our own passes at a few µs each. rps on this machine is also bounded by the second CPU, which runs both the load generator and the upstream: read the CPU columns first.`,
   );
+  out();
+  const client = (workload: string, name: string) =>
+    clientRows.find((r) => r.workload === workload && r.client === name)?.cpuUs ?? NaN;
+  const gain = client('small GET', 'http-agent') - client('small GET', 'undici-dispatch');
+  const loss = client('64 KiB POST', 'undici-dispatch') - client('64 KiB POST', 'http-agent');
+  out(
+    `Tried: undici's Pool as the upstream client (table above). In bare forwarders, this run, dispatch costs ${fmt(gain, 0)} µs ${gain >= 0 ? 'less' : 'more'} CPU per small GET than http.request + Agent and ${fmt(loss, 0)} µs ${loss >= 0 ? 'more' : 'less'} per 64 KiB POST. The proxy keeps http.request + Agent: undici would trade the body workloads' margin over Go for part of the small-GET gap, and would replace the paths that carry the DESIGN.md guarantees (raw response headers through \`dispatch\`, the keep-alive race retry, the idle timeout, the egress proxy agents shared with the Cognito clients) with new ones, for a gain that does not close the gap on small GETs on its own.`,
+  );
   writeFileSync(resultsPath, `${lines.join('\n')}\n`);
   process.stdout.write(`\nwritten to bench/RESULTS.md\n`);
 }

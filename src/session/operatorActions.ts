@@ -108,16 +108,18 @@ export class OperatorActions {
   /**
    * Revoke the refresh token at Cognito, then forget everything the session holds (federated
    * credentials stay valid at AWS until they expire, so they must not be used again) and log in
-   * again with the password, if there is one. A revoke Cognito refused changes nothing: the token
-   * is kept so it can be revoked again, and the error says why.
+   * again with the password, if there is one (unless `logInAgain` is false: a session revoked
+   * to be evicted). A revoke Cognito refused changes nothing: the token is kept so it can be
+   * revoked again, and the error says why.
    */
-  revoke(): Promise<SessionStatus> {
+  revoke(options: { logInAgain?: boolean } = {}): Promise<SessionStatus> {
     const { data, auth, refresher } = this.session;
     return refresher.flight.exclusive(async () => {
       const token = data.refreshToken;
       if (token) await auth.revokeRefreshToken(token);
       await refresher.forget('the refresh token was revoked; log in again');
-      if (data.username && data.password) await refresher.refreshDue();
+      const logInAgain = options.logInAgain ?? true;
+      if (logInAgain && data.username && data.password) await refresher.refreshDue();
       return this.session.status();
     });
   }

@@ -190,7 +190,7 @@ export class SessionCache {
       if (!entry) continue;
       if (revoke) {
         try {
-          await new OperatorActions(entry.session).revoke();
+          await new OperatorActions(entry.session).revoke({ logInAgain: false });
           revoked++;
         } catch (err) {
           failure ??= err;

@@ -61,6 +61,36 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
       await service.close(1000);
     });
 
+    it('per-client mode, Cognito refusing: a login answers 503 with Retry-After and /readyz says unavailable; both recover with Cognito', async function () {
+      const { service } = await world.proxy({
+        SCRIBE_AUTH_MODE: 'bearer',
+        SCRIBE_COGNITO_ENDPOINT: relay.url,
+        SCRIBE_IDENTITY_POOL_ID: undefined,
+        SCRIBE_USERNAME: undefined,
+        SCRIBE_PASSWORD: undefined,
+        PROXY_SESSIONS: 'per-client',
+      });
+      const login = {
+        authorization: `Basic ${Buffer.from(`${world.username}:${world.password}`).toString('base64')}`,
+      };
+      expect((await call(service.adminUrl, { path: '/readyz' })).status).to.equal(200);
+      relay.set('refuse');
+      const refused = await call(service.proxyUrl, { path: '/cognito-down', headers: login });
+      expect(refused.status).to.equal(503);
+      expect(refused.json<{ error: { code: string } }>().error.code).to.equal('no_session');
+      expect(Number(refused.headers['retry-after'])).to.be.within(1, 5);
+      const down = await call(service.adminUrl, { path: '/readyz' });
+      expect(down.status).to.equal(503);
+      expect(down.json()).to.deep.equal({ state: 'unavailable' });
+
+      relay.set('up');
+      await sleep(Number(refused.headers['retry-after']) * 1000 + 100);
+      const served = await call(service.proxyUrl, { path: '/cognito-back', headers: login });
+      expect(served.status).to.equal(200);
+      expect((await call(service.adminUrl, { path: '/readyz' })).status).to.equal(200);
+      await service.close(1000);
+    });
+
     it('a client that leaves while its request waits for the first login: nothing goes upstream, it is logged as 499, shutdown does not wait for it', async function () {
       relay.set('blackhole');
       const startAbort = AbortSignal.abort();

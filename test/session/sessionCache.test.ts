@@ -229,6 +229,8 @@ describe('session cache (per-client mode)', function () {
     await sessions.session('fay', 'right-fay');
     expect(await sessions.evict('eve', true)).to.deep.equal({ evicted: 1, revoked: 1 });
     expect(calls['RevokeToken']).to.equal(1);
+    // Revoked to be evicted: not logged in again.
+    expect(calls['InitiateAuth']).to.equal(2);
     expect(await sessions.evict('eve')).to.deep.equal({ evicted: 0, revoked: 0 });
     expect(evictions).to.deep.equal(['admin']);
     expect(sessions.list().map((s) => s.username)).to.deep.equal(['fay']);
