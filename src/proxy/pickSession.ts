@@ -50,6 +50,11 @@ const refusals: Record<RefusedOutcome, { status: number; code: string; message: 
     code: 'login_throttled',
     message: 'Cognito is limiting logins for this account',
   },
+  busy: {
+    status: 429,
+    code: 'login_busy',
+    message: 'too many logins are in flight at this gateway',
+  },
   unavailable: {
     status: 503,
     code: 'no_session',

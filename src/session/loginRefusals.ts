@@ -10,6 +10,7 @@ export type LoginOutcome =
   | 'unconfirmed'
   | 'identity-refused'
   | 'throttled'
+  | 'busy'
   | 'unavailable';
 
 /** A login that did not give a session. */
@@ -30,6 +31,8 @@ export const refusalPolicy = {
     unconfirmed: 60_000,
     'identity-refused': 60_000,
     throttled: 60_000,
+    // Too many logins in flight at this gateway: not the account's doing, not remembered.
+    busy: 0,
     unavailable: 5_000,
   } satisfies Record<RefusedOutcome, number>,
   /** A username with this many refused passwords inside `userWindowMs` is not tried again... */
@@ -85,6 +88,7 @@ export class LoginRefusals {
   remember(username: string, key: string, outcome: RefusedOutcome): void {
     const now = this.#now();
     const ms = refusalPolicy.rememberMs[outcome];
+    if (ms === 0) return;
     this.#byLogin.set(key, { outcome, until: now + ms }, { ttl: ms });
     if (outcome === 'rejected') {
       const name = username.toLowerCase();

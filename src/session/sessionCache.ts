@@ -50,6 +50,11 @@ export interface SessionCacheOptions {
   create(login: { username: string; password: string }): Session;
   /** Longest a request waits for a login in flight (default 30 s). */
   maxLoginWaitMs?: number;
+  /**
+   * Most different logins in flight at once (default 32); more are refused (`busy`) without
+   * calling Cognito, so a flood of new logins cannot spend Scribe's Cognito quota.
+   */
+  maxPendingLogins?: number;
   /** After each login attempt, or a login answered from the negative cache ('remembered'). */
   onLogin?(outcome: LoginOutcome | 'remembered'): void;
   /** After each eviction. */
@@ -138,6 +143,10 @@ export class SessionCache {
     }
     let pending = this.#pending.get(key);
     if (!pending) {
+      if (this.#pending.size >= (this.#options.maxPendingLogins ?? 32)) {
+        this.#options.onLogin?.('busy');
+        throw new ClientLoginError('busy', 1, false);
+      }
       pending = this.#logIn(key, username, password);
       this.#pending.set(key, pending);
       void pending.then(

@@ -151,6 +151,29 @@ describe('session cache (per-client mode)', function () {
     sessions.close();
   });
 
+  it('refuses new logins beyond the most in flight, without calling Cognito; a login already in flight is joined', async function () {
+    let answer: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (answer = resolve));
+    const calls = scriptCognito(async (operation, body) => {
+      await gate;
+      return byPassword(operation, body);
+    });
+    const { sessions } = cache({ maxPendingLogins: 2 });
+    const first = sessions.session('gus', 'right-gus');
+    const second = sessions.session('hal', 'right-hal');
+    const joined = sessions.session('gus', 'right-gus');
+    const busy = await refusal(sessions.session('ida', 'right-ida'));
+    expect(busy.outcome).to.equal('busy');
+    answer();
+    expect(await first).to.equal(await joined);
+    await second;
+    expect(calls['InitiateAuth']).to.equal(2);
+    // Not remembered: once the others are done, the same login goes through.
+    await sessions.session('ida', 'right-ida');
+    expect(calls['InitiateAuth']).to.equal(3);
+    sessions.close();
+  });
+
   it('evicts the least recently used session at the count bound, stopping it and dropping its secrets', async function () {
     scriptCognito(byPassword);
     const { sessions, evictions, created } = cache({ max: 3 });
