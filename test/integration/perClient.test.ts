@@ -206,6 +206,18 @@ describe('per-client mode: one session per client login (sigv4)', function () {
     await service.close(1000);
   });
 
+  it('warns at start that passwords travel in clear when it binds beyond loopback', async function () {
+    const events = (logs: LogCapture) => logs.records().map((r) => r['event']);
+    const open = await gateway(world, relay, { PROXY_HOST: '0.0.0.0' });
+    expect(events(open.logs)).to.include('cleartext-logins');
+    // The client-token warning of shared mode does not apply: every request needs a login.
+    expect(events(open.logs)).not.to.include('open-bind');
+    await open.service.close(1000);
+    const loopback = await gateway(world, relay);
+    expect(events(loopback.logs)).not.to.include('cleartext-logins');
+    await loopback.service.close(1000);
+  });
+
   it('is ready when it can serve, not for an account; with a client token, it travels in Proxy-Authorization', async function () {
     const clientToken = 'gateway-client-token-0123456789';
     registerSecret(clientToken);
