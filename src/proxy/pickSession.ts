@@ -64,9 +64,11 @@ const refusals: Record<RefusedOutcome, { status: number; code: string; message: 
 
 function refused(err: ClientLoginError): ProxyError {
   const { status, code, message } = refusals[err.outcome];
-  const remembered = err.remembered
-    ? ' (answered without asking Cognito again: repeated failed logins lock the account)'
-    : '';
+  const remembered = !err.remembered
+    ? ''
+    : err.outcome === 'rejected'
+      ? ' (answered without asking Cognito again: repeated failed logins lock the account)'
+      : ' (as a moment ago: Cognito was not asked again)';
   const headers: Record<string, string> = { 'retry-after': String(err.retryAfterS) };
   if (status === 401) Object.assign(headers, challengeBasic);
   return new ProxyError(

@@ -79,6 +79,14 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
       expect(refused.status).to.equal(503);
       expect(refused.json<{ error: { code: string } }>().error.code).to.equal('no_session');
       expect(Number(refused.headers['retry-after'])).to.be.within(1, 5);
+      // Asked again at once: answered from memory, Cognito not tried.
+      const refusedConnections = relay.accepted.refuse;
+      const again = await call(service.proxyUrl, { path: '/cognito-down', headers: login });
+      expect(again.status).to.equal(503);
+      expect(again.json<{ error: { message: string } }>().error.message).to.match(
+        /Cognito was not asked again/,
+      );
+      expect(relay.accepted.refuse).to.equal(refusedConnections);
       const down = await call(service.adminUrl, { path: '/readyz' });
       expect(down.status).to.equal(503);
       expect(down.json()).to.deep.equal({ state: 'unavailable' });
