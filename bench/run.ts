@@ -22,6 +22,7 @@ import { signOutgoingRequest } from '../src/signing/index.js';
 import { call } from '../test/support/http.js';
 import { World } from '../test/support/world.js';
 import { startFakeCognito } from './fakeCognito.js';
+import { profileBreakdown } from './profileBreakdown.js';
 import { compareUpstreamClients } from './upstreamClients.js';
 import { benchAccount, perClientCache } from './perClientSessions.js';
 
@@ -615,6 +616,17 @@ async function main(): Promise<void> {
   };
   for (const s of [upstream, ...Object.values(servers)]) s?.child.kill();
 
+  // Where scribe-sigv4's time goes on small GETs ×20: a CPU profile of one load window.
+  await serverOf('scribe-sigv4').ask('profile-start');
+  const profiled = await load(
+    urlOf('scribe-sigv4'),
+    workloads[0] as Workload,
+    20,
+    pidOf('scribe-sigv4'),
+  );
+  const profileDir = (await serverOf('scribe-sigv4').ask<{ dir?: string }>('profile-stop')).dir;
+  const requestsProfiled = profiled.rps * seconds;
+  const breakdown = profileDir ? profileBreakdown(profileDir, requestsProfiled) : [];
   const clientRows = await compareUpstreamClients(seconds);
   const perClientStep = await perClientStepCost();
   const sessionMemory = bytesPerSession(2000);
@@ -701,9 +713,21 @@ async function main(): Promise<void> {
   out('### What bounds the small-request figures');
   out();
   out(
-    `CPU per small GET ×20, this run: http-proxy (unsigned, no pipeline) ${fmt(floor.cpuUs)} µs; scribe-bearer (the whole pipeline, no signature) ${fmt(bearer.cpuUs)} µs; the sigv4 control (the same pipeline, its signature computed once and re-sent) ${fmt(ctl.cpuUs)} µs; scribe-sigv4 ${fmt(info.cpuUs)} µs${goPeer ? `; aws-sigv4-proxy ${fmt(vsGo('small GET').go.cpuUs)} µs` : ''}. The hot-path signature itself is a few µs (signing table); what remains is Node's HTTP machinery on both sides of the proxy and the kernel: a cpu-prof of scribe-sigv4 under this load (node --cpu-prof) puts about a third of the busy time in the two socket writes per request (writev of the response, the upstream request's header write: on loopback the sender also pays for delivery), a fifth in Node's http client and server (ClientRequest, the agent's addRequest, header parsing), about 5% in GC, and our own passes at a few µs each. rps on this machine is also bounded by the second CPU, which runs both the load generator and the upstream: read the CPU columns first.`,
+    `CPU per small GET ×20, this run: http-proxy (unsigned, no pipeline) ${fmt(floor.cpuUs)} µs; scribe-bearer (the whole pipeline, no signature) ${fmt(bearer.cpuUs)} µs; the sigv4 control (the same pipeline, its signature computed once and re-sent) ${fmt(ctl.cpuUs)} µs; scribe-sigv4 ${fmt(info.cpuUs)} µs${goPeer ? `; aws-sigv4-proxy ${fmt(vsGo('small GET').go.cpuUs)} µs` : ''}. The hot-path signature itself is a few µs (signing table); what remains is Node's HTTP machinery on both sides of the proxy and the kernel: the profile below measures it: the two socket writes per request (writev of the response, the upstream request's header write: on loopback the sender also pays for delivery), Node's http client and server, streams and events, against our own code. rps on this machine is also bounded by the second CPU, which runs both the load generator and the upstream: read the CPU columns first.`,
   );
   out();
+  if (breakdown.length > 0) {
+    out(
+      `A CPU profile of scribe-sigv4 during one more small GET ×20 load window (V8's sampling profiler every 200 µs, in the proxy process; ${fmt(profiled.rps)} rps, ${fmt(profiled.cpuUs)} µs of CPU per request by /proc, the profiler's own cost included), its busy time by kind of work:`,
+    );
+    out();
+    out('| work | µs per request | share of busy time |');
+    out('| --- | --- | --- |');
+    for (const row of breakdown) {
+      out(`| ${row.kind} | ${fmt(row.usPerRequest, 1)} | ${fmt(row.share * 100, 0)}% |`);
+    }
+    out();
+  }
   const client = (workload: string, name: string) =>
     clientRows.find((r) => r.workload === workload && r.client === name)?.cpuUs ?? NaN;
   const gain = client('small GET', 'http-agent') - client('small GET', 'undici-dispatch');
