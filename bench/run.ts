@@ -614,8 +614,6 @@ async function main(): Promise<void> {
     info: await endOfRequestUs('scribe-sigv4'),
     warn: await endOfRequestUs('scribe-sigv4@warn'),
   };
-  for (const s of [upstream, ...Object.values(servers)]) s?.child.kill();
-
   // Where scribe-sigv4's time goes on small GETs ×20: a CPU profile of one load window.
   await serverOf('scribe-sigv4').ask('profile-start');
   const profiled = await load(
@@ -627,6 +625,8 @@ async function main(): Promise<void> {
   const profileDir = (await serverOf('scribe-sigv4').ask<{ dir?: string }>('profile-stop')).dir;
   const requestsProfiled = profiled.rps * seconds;
   const breakdown = profileDir ? profileBreakdown(profileDir, requestsProfiled) : [];
+  for (const s of [upstream, ...Object.values(servers)]) s?.child.kill();
+
   const clientRows = await compareUpstreamClients(seconds);
   const perClientStep = await perClientStepCost();
   const sessionMemory = bytesPerSession(2000);
@@ -739,6 +739,12 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwritten to bench/RESULTS.md\n`);
 }
 
+// A wait on something that can no longer answer (a child already gone) would otherwise end the
+// process quietly with status 0 and no results.
+process.once('beforeExit', () => {
+  process.stderr.write('benchmark failed: it stopped waiting on a process that is gone\n');
+  process.exit(1);
+});
 main().then(
   () => process.exit(0),
   (err: unknown) => {

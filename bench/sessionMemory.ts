@@ -12,9 +12,9 @@ const cache = perClientCache(cognito.url);
 await cache.session('warm-up', 'warm-up-password');
 gc();
 const before = process.memoryUsage();
-for (let i = 0; i < count; i += 50) {
+for (let i = 0; i < count; i += 25) {
   await Promise.all(
-    Array.from({ length: Math.min(50, count - i) }, (_, j) => {
+    Array.from({ length: Math.min(25, count - i) }, (_, j) => {
       const { username, password } = benchAccount(i + j);
       return cache.session(username, password);
     }),
