@@ -173,7 +173,7 @@ process.on('message', (message) => {
   } else if (message === 'profile-start') {
     inspector.connect();
     inspector.post('Profiler.enable', () =>
-      inspector.post('Profiler.setSamplingInterval', { interval: 200 }, () =>
+      inspector.post('Profiler.setSamplingInterval', { interval: 500 }, () =>
         inspector.post('Profiler.start', () => process.send?.({ profiling: true })),
       ),
     );
