@@ -5,7 +5,9 @@ import { ScribeAuth } from '../../src/index.js';
 import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service } from '../../src/server/index.js';
 import type { StartedProcess } from '../support/childProcess.js';
+import { CountingRelay } from '../support/countingRelay.js';
 import { call } from '../support/http.js';
+import { registerSecret } from '../support/secretScan.js';
 import { startMotoServer } from '../support/motoServer.js';
 import { VerifyingUpstream } from '../support/verifyingUpstream.js';
 import { LogCapture, World } from '../support/world.js';
@@ -16,6 +18,7 @@ describe("the proxy with moto_server's identity pool", function () {
   let moto: StartedProcess;
   let upstream: VerifyingUpstream;
   let service: Service;
+  let identityPoolId: string;
 
   before(async function () {
     world = await World.start();
@@ -32,7 +35,7 @@ describe("the proxy with moto_server's identity pool", function () {
       }),
     );
     admin.destroy();
-    const identityPoolId = created.IdentityPoolId ?? '';
+    identityPoolId = created.IdentityPoolId ?? '';
     // moto hands every identity the same credentials: learn them so the upstream can verify.
     const auth = new ScribeAuth({
       clientId: world.pool.clientId,
@@ -73,5 +76,53 @@ describe("the proxy with moto_server's identity pool", function () {
     expect(answer.status, answer.body.toString()).to.equal(200);
     expect(upstream.arrivals.at(-1)?.verdict.ok).to.equal(true);
     expect(service.session?.status().identityId).to.be.a('string');
+  });
+
+  it('per-client mode: five accounts interleaved, each logged in and federated once through moto', async function () {
+    const accounts = Array.from({ length: 5 }, (_, i) => ({
+      username: `moto-acct-${i}`,
+      password: `Moto-Passw0rd-${i}!`,
+    }));
+    for (const { username, password } of accounts) {
+      registerSecret(password);
+      await world.cognito.createUser(world.pool, username, password);
+    }
+    const relay = await new CountingRelay(new URL(moto.url)).start();
+    const config = loadConfig(
+      world.env({
+        SCRIBE_API_URL: `${upstream.url}/v1`,
+        SCRIBE_IDENTITY_POOL_ID: identityPoolId,
+        SCRIBE_IDENTITY_ENDPOINT: relay.url,
+        SCRIBE_USERNAME: undefined,
+        SCRIBE_PASSWORD: undefined,
+        PROXY_SESSIONS: 'per-client',
+      }),
+    );
+    const gateway = await startService(config, {
+      logger: createLogger('warn', new LogCapture().stream),
+    });
+    try {
+      const before = upstream.arrivals.length;
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => {
+          const { username, password } = accounts[i % accounts.length]!;
+          const login = Buffer.from(`${username}:${password}`).toString('base64');
+          return call(gateway.proxyUrl, {
+            path: `/who/${username}/${i}`,
+            headers: { authorization: `Basic ${login}` },
+          });
+        }),
+      );
+      expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).to.deep.equal([]);
+      const arrivals = upstream.arrivals.slice(before);
+      expect(arrivals).to.have.length(200);
+      expect(arrivals.every((a) => a.verdict.ok)).to.equal(true);
+      expect(relay.count('GetId')).to.equal(5);
+      expect(relay.count('GetCredentialsForIdentity')).to.equal(5);
+      expect(gateway.sessions?.size).to.equal(5);
+    } finally {
+      await gateway.close(1000);
+      await relay.stop();
+    }
   });
 });
