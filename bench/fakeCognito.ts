@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { operationOf } from '../test/support/cognitoOperation.js';
 
 /** A token-shaped string of about Scribe's real length (the memory figures depend on it). */
 const tokenOf = (length: number) => randomBytes(Math.ceil((length * 3) / 4)).toString('base64url');
@@ -15,7 +16,7 @@ export async function startFakeCognito(): Promise<{ url: string; server: Server 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1];
+      const operation = operationOf(req.headers);
       const answer =
         operation === 'InitiateAuth'
           ? {

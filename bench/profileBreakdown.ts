@@ -53,14 +53,8 @@ function kindOf(functionName: string, url: string): WorkKind | 'idle' {
   return kinds[7];
 }
 
-/**
- * The busy time of the profile(s) in `dir`, by kind of work: µs per request (over `requests`) and
- * share of the busy time. Idle time is left out.
- */
-export function profileBreakdown(
-  dir: string,
-  requests: number,
-): Array<{ kind: WorkKind; usPerRequest: number; share: number }> {
+/** The busy time of the profile(s) in `dir`, by kind of work, as shares of it (idle left out). */
+export function profileBreakdown(dir: string): Array<{ kind: WorkKind; share: number }> {
   const totals = new Map<WorkKind, number>(kinds.map((k) => [k, 0]));
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
@@ -72,8 +66,5 @@ export function profileBreakdown(
     });
   }
   const busy = [...totals.values()].reduce((a, b) => a + b, 0);
-  return kinds.map((kind) => {
-    const us = totals.get(kind) ?? 0;
-    return { kind, usPerRequest: us / requests, share: busy > 0 ? us / busy : NaN };
-  });
+  return kinds.map((kind) => ({ kind, share: busy > 0 ? (totals.get(kind) ?? 0) / busy : NaN }));
 }

@@ -623,8 +623,7 @@ async function main(): Promise<void> {
     pidOf('scribe-sigv4'),
   );
   const profileDir = (await serverOf('scribe-sigv4').ask<{ dir?: string }>('profile-stop')).dir;
-  const requestsProfiled = profiled.rps * seconds;
-  const breakdown = profileDir ? profileBreakdown(profileDir, requestsProfiled) : [];
+  const breakdown = profileDir ? profileBreakdown(profileDir) : [];
   for (const s of [upstream, ...Object.values(servers)]) s?.child.kill();
 
   const clientRows = await compareUpstreamClients(seconds);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 
 const thisFile = fileURLToPath(import.meta.url);
+const serversJs = fileURLToPath(new URL('./servers.js', import.meta.url));
 const isChild = process.argv[1] === thisFile && process.argv[2] !== undefined;
 const [role, upstreamUrl = ''] = isChild ? process.argv.slice(2) : [];
 const variants = ['http-agent', 'undici-request', 'undici-dispatch'] as const;
@@ -100,23 +101,15 @@ function forwarder(kind: string): (req: IncomingMessage, res: ServerResponse) =>
     });
 }
 
-function upstream(req: IncomingMessage, res: ServerResponse): void {
-  let bytes = 0;
-  req.on('data', (c: Buffer) => (bytes += c.length));
-  req.on('end', () => {
-    const body = `{"ok":true,"bytes":${bytes}}`;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  });
-}
-
 function cpuUs(pid: number | undefined): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
+/** A forwarder of this file, or the benchmark's own upstream (bench/servers.ts), on `cpu`. */
 async function start(kind: string, cpu: number, target = '') {
-  const child = fork(thisFile, [kind, target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const script = kind === 'upstream' ? serversJs : thisFile;
+  const child = fork(script, [kind, target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) =>
     child.once('message', (m) => resolve((m as { port: number }).port)),
   );
@@ -178,10 +171,7 @@ export async function compareUpstreamClients(seconds: number): Promise<ClientRow
 }
 
 if (isChild) {
-  const server = createServer(
-    { keepAliveTimeout: 60_000 },
-    role === 'upstream' ? upstream : forwarder(role ?? ''),
-  );
+  const server = createServer({ keepAliveTimeout: 60_000 }, forwarder(role ?? ''));
   server.listen(0, '127.0.0.1', () =>
     process.send?.({ port: (server.address() as AddressInfo).port }),
   );

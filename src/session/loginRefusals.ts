@@ -56,11 +56,11 @@ export interface Refusal {
 export class LoginRefusals {
   readonly #byLogin: LRUCache<string, { outcome: RefusedOutcome; until: number }>;
   readonly #rejectedAt: LRUCache<string, number[]>;
-  readonly #now: () => number;
+  // The clock lru-cache reads, as Date.now (fake timers in tests replace Date).
+  readonly #now = () => Date.now();
 
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
-    const perf = { now };
+  constructor() {
+    const perf = { now: this.#now };
     const ttlResolution = 0;
     this.#byLogin = new LRUCache({ max: refusalPolicy.maxRemembered, ttl: 1, ttlResolution, perf });
     this.#rejectedAt = new LRUCache({
@@ -84,16 +84,16 @@ export class LoginRefusals {
     return undefined;
   }
 
-  /** Remember a refused login. */
-  remember(username: string, key: string, outcome: RefusedOutcome): void {
+  /** Remember a refused login; the answer to give now, and for as long as it is remembered. */
+  remember(username: string, key: string, outcome: RefusedOutcome): Refusal {
     const now = this.#now();
     const ms = refusalPolicy.rememberMs[outcome];
-    if (ms === 0) return;
-    this.#byLogin.set(key, { outcome, until: now + ms }, { ttl: ms });
+    if (ms > 0) this.#byLogin.set(key, { outcome, until: now + ms }, { ttl: ms });
     if (outcome === 'rejected') {
       const name = username.toLowerCase();
       this.#rejectedAt.set(name, [...this.#recentRejections(username, now), now]);
     }
+    return { outcome, retryAfterS: secondsUntil(now + ms, now) };
   }
 
   /** The username logged in: its earlier failures no longer count. */

@@ -2,12 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { boundedWait } from './boundedWait.js';
 import { loginOutcome } from './loginOutcome.js';
-import {
-  LoginRefusals,
-  type LoginOutcome,
-  type RefusedOutcome,
-  type Refusal,
-} from './loginRefusals.js';
+import { LoginRefusals, type LoginOutcome, type RefusedOutcome } from './loginRefusals.js';
 import { OperatorActions } from './operatorActions.js';
 import type { Session } from './Session.js';
 import { operatorStates, type SessionState } from './types.js';
@@ -59,8 +54,6 @@ export interface SessionCacheOptions {
   onLogin?(outcome: LoginOutcome | 'remembered'): void;
   /** After each eviction. */
   onEviction?(reason: EvictionReason): void;
-  /** The clock (tests). */
-  now?: () => number;
 }
 
 interface Entry {
@@ -87,13 +80,13 @@ export class SessionCache {
   readonly #refusals: LoginRefusals;
   readonly #reasons = new Map<string, EvictionReason>();
   readonly #sweeper: NodeJS.Timeout;
-  readonly #now: () => number;
+  // The clock lru-cache reads, as Date.now (fake timers in tests replace Date).
+  readonly #now = () => Date.now();
   #lastLogin: LoginOutcome | undefined;
 
   constructor(options: SessionCacheOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
-    this.#refusals = new LoginRefusals(this.#now);
+    this.#refusals = new LoginRefusals();
     this.#sessions = new LRUCache<string, Entry>({
       max: options.max,
       ttl: options.idleMs,
@@ -250,9 +243,8 @@ export class SessionCache {
       return session;
     }
     session.discard();
-    this.#refusals.remember(username, key, outcome);
-    const refusal: Refusal | undefined = this.#refusals.check(username, key);
-    throw new ClientLoginError(outcome, refusal?.retryAfterS ?? 1, false);
+    const refusal = this.#refusals.remember(username, key, outcome);
+    throw new ClientLoginError(outcome, refusal.retryAfterS, false);
   }
 
   #delete(key: string, reason: EvictionReason): boolean {

@@ -1,5 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { operationOf } from './cognitoOperation.js';
 
 /**
  * An HTTP relay in front of a Cognito emulator that counts the operations it forwards (by
@@ -14,7 +15,7 @@ export class CountingRelay {
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      const operation = operationOf(req.headers);
       this.calls[operation] = (this.calls[operation] ?? 0) + 1;
       const forward = request(
         {

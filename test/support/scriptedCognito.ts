@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { ScribeAuth } from '../../src/index.js';
 import { Session, type SessionOptions } from '../../src/session/index.js';
+import { operationOf } from './cognitoOperation.js';
 
 /** Mocha hooks for a suite talking to the scripted pool: no real network, no leftover scripts. */
 export function useScriptedCognito(): void {
@@ -11,11 +12,6 @@ export function useScriptedCognito(): void {
 
 /** Where the scripted user pool answers (nock); nothing listens there. */
 export const idp = 'http://cognito-idp.session.test';
-
-/** The X-Amz-Target operation a Cognito JSON request names (InitiateAuth, RevokeToken, ...). */
-export function operationOf(headers: Record<string, string | string[] | undefined>): string {
-  return String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-}
 
 /** Cognito's JSON error body. */
 export function cognitoError(type: string, message = 'nope') {
