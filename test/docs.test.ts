@@ -32,21 +32,59 @@ describe('the docs match the configuration', function () {
     expect(sorted(names)).to.deep.equal(readByConfig);
   });
 
-  it("the README's configuration table has every variable, and no other", async function () {
-    const text = await read('README.md');
-    const table = text.slice(text.indexOf('### Configuration'));
+  it("docs/configuration.md's table has every variable, and no other", async function () {
+    const text = await read('docs/configuration.md');
+    const table = text.slice(0, text.indexOf('## The session file'));
     const names = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1] as string);
     expect(sorted(names)).to.deep.equal(readByConfig);
   });
+});
 
-  it('the README quick start is the two commands', async function () {
+describe('the README is one page that leads to the docs', function () {
+  it('has the two quick-start commands', async function () {
     const text = await read('README.md');
     expect(text).to.include('npm install && npm run sandbox');
     expect(text).to.include('npm test');
   });
+
+  it('stays under 16 KB', async function () {
+    const text = await read('README.md');
+    expect(Buffer.byteLength(text)).to.be.lessThan(16 * 1024);
+  });
+
+  it('links to every page in docs/, and every link it has resolves', async function () {
+    const text = await read('README.md');
+    const pages = (await readdir(`${root}docs`)).filter((f) => f.endsWith('.md')).sort();
+    expect(pages.length).to.be.greaterThan(5);
+    const linked = [...text.matchAll(/\]\((docs\/[^)#]+)(?:#[^)]*)?\)/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(sorted(linked.map((l) => l.slice('docs/'.length)))).to.deep.equal(pages);
+  });
+
+  it("never tells anyone to run npx scribe-proxy (it could fetch a stranger's package)", async function () {
+    const pages = (await readdir(`${root}docs`)).filter((f) => f.endsWith('.md'));
+    for (const page of ['README.md', ...pages.map((p) => `docs/${p}`)]) {
+      const text = await read(page);
+      const runs = text
+        .split('\n')
+        .filter((l) => /npx scribe-proxy/.test(l) && !/never|not use/i.test(l));
+      expect(runs, page).to.deep.equal([]);
+    }
+  });
+
+  it('links between docs pages resolve', async function () {
+    const pages = (await readdir(`${root}docs`)).filter((f) => f.endsWith('.md'));
+    for (const page of pages) {
+      const text = await read(`docs/${page}`);
+      for (const m of text.matchAll(/\]\(([a-z-]+\.md)(?:#[^)]*)?\)/g)) {
+        expect(pages, `docs/${page} links to ${m[1]}`).to.include(m[1]);
+      }
+    }
+  });
 });
 
-describe("the README's troubleshooting table", function () {
+describe("docs/proxy.md's table of the proxy's own errors", function () {
   it('lists every error the proxy answers with, under its status', async function () {
     const files = (await readdir(`${root}src/proxy`))
       .filter((f) => f.endsWith('.ts'))
@@ -64,8 +102,11 @@ describe("the README's troubleshooting table", function () {
     const answered = sorted(made.filter((e) => !unread.has(e)));
     expect(answered.length).to.be.greaterThan(8);
 
-    const text = await read('README.md');
-    const section = text.slice(text.indexOf('### Troubleshooting'), text.indexOf('### Logs'));
+    const text = await read('docs/proxy.md');
+    const section = text.slice(
+      text.indexOf('## Errors the proxy makes itself'),
+      text.indexOf('## Logs'),
+    );
     const documented = [...section.matchAll(/^\| (\d{3}) +\| ([^|]+)\|/gm)].flatMap((m) =>
       [...(m[2] as string).matchAll(/`([a-z_]+)`/g)].map((c) => `${m[1]} ${c[1]}`),
     );
@@ -73,7 +114,7 @@ describe("the README's troubleshooting table", function () {
   });
 });
 
-describe("the README's Under faults table", function () {
+describe("docs/faults.md's table", function () {
   it('names only codes the proxy really answers or logs, and every fault answer it makes', async function () {
     const files = (await readdir(`${root}src/proxy`))
       .filter((f) => f.endsWith('.ts'))
@@ -90,11 +131,7 @@ describe("the README's Under faults table", function () {
     const logged = [...source.matchAll(/brokenBy \?*= '([a-z_]+)'/g)].map((m) => m[1] as string);
     const known = new Set([...answered.map((a) => a.code), ...logged]);
 
-    const text = await read('README.md');
-    const section = text.slice(
-      text.indexOf('### Under faults'),
-      text.indexOf('### Troubleshooting'),
-    );
+    const section = await read('docs/faults.md');
     const rows = section
       .split('\n')
       .filter((line) => /^\| [^-]/.test(line))
@@ -105,7 +142,7 @@ describe("the README's Under faults table", function () {
         [...row.matchAll(/`([a-z]+(?:_[a-z]+)+)`/g)].map((m) => m[1] as string),
       ),
     );
-    for (const code of named) expect(known, `README names ${code}`).to.include(code);
+    for (const code of named) expect(known, `docs/faults.md names ${code}`).to.include(code);
     // Every answer a fault produces (timeouts, unreachable, no session, shutdown, client gone).
     const faultAnswers = answered
       .filter((a) => [408, 499, 502, 503, 504].includes(a.status))

@@ -31,6 +31,7 @@ describe('the npm package', function () {
       'package-lock.json',
       'tsconfig.json',
       'README.md',
+      'docs',
       'LICENSE',
       'src',
       'test',
@@ -50,6 +51,7 @@ describe('the npm package', function () {
     expect(files).to.include.members([
       'LICENSE',
       'README.md',
+      'docs/configuration.md',
       'package.json',
       'dist/src/index.js',
       'dist/src/index.d.ts',

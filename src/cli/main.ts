@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 would
-// otherwise precede every command's output. The README says so instead.
+// otherwise precede every command's output. docs/cli.md says so instead.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 main(process.argv.slice(2)).then(

@@ -203,7 +203,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   if (!isLoopback(config.proxyHost) && config.sessions === 'per-client') {
     logger.warn(
       { event: 'cleartext-logins' },
-      `per-client mode on ${config.proxyHost}: clients send their Scribe passwords in every request, in clear over plain HTTP; put TLS in front (an ingress or a TLS-terminating sidecar; README "Scale")`,
+      `per-client mode on ${config.proxyHost}: clients send their Scribe passwords in every request, in clear over plain HTTP; put TLS in front (an ingress or a TLS-terminating sidecar; docs/deployment.md, "Scale")`,
     );
   }
   if (!isLoopback(config.proxyHost) && !config.proxyClientToken && config.sessions === 'shared') {

@@ -82,7 +82,7 @@ describe('the front door: npm run sandbox', function () {
     });
     expect(posted.status).to.equal(200);
     expect(posted.json()).to.include({ verified: true, method: 'POST', bodyBytes: post[1].length });
-    // At the default level the sandbox shows one JSON line per request, as the README says.
+    // At the default level the sandbox shows one JSON line per request, as docs/proxy.md says.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(output).to.match(/"level":"info"[^\n]*"method":"POST"[^\n]*"msg":"request"/);
 

@@ -9,7 +9,7 @@ Run the signing proxy and the admin listener. Configuration comes from the envir
 .env file in the working directory (the environment wins). Variables:
   ${configVariables.join('\n  ')}
 
-See the README for what each one means.
+docs/configuration.md says what each one means.
 `;
 
 /** `scribe-proxy serve`: run until SIGTERM or SIGINT (also during the first login), drain, exit 0. */
