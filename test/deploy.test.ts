@@ -158,6 +158,21 @@ describe('deployment files', function () {
     for (const image of images) expect(image).to.match(new RegExp(`^${tested}-`));
   });
 
+  it("the image's installs skip the `prepare` build: the source is not there yet", async function () {
+    const lock = JSON.parse(await read('package-lock.json')) as {
+      packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }>;
+    };
+    // Safe only while no dependency needs its install script: none in production, and in the
+    // build stage only aws-sdk's (cognito-local's), which prints a maintenance-mode notice.
+    const scripted = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([path, p]) => `${path}${p.dev ? ' (dev)' : ''}`);
+    expect(scripted).to.deep.equal(['node_modules/aws-sdk (dev)']);
+    const installs = [...(await read('Dockerfile')).matchAll(/^RUN (npm (?:ci|install)\b.*)$/gm)];
+    expect(installs.length).to.be.greaterThan(0);
+    for (const m of installs) expect(m[1]).to.include('--ignore-scripts');
+  });
+
   it('.dockerignore keeps secrets and local installs out of every build context', async function () {
     const lines = (await read('.dockerignore')).split('\n').map((l) => l.trim());
     for (const entry of ['.env', 'node_modules', 'dist', '.git']) expect(lines).to.include(entry);

@@ -23,7 +23,7 @@ describe('the npm package', function () {
 
   before(async function () {
     work = await mkdtemp(join(tmpdir(), 'scribe-pack-'));
-    // A clean checkout's files, without dist: `npm pack` must build what it ships (prepack).
+    // A clean checkout's files, without dist: `npm pack` must build what it ships (the `prepare` script, which also builds a checkout on `npm install`).
     const source = join(work, 'source');
     await mkdir(source);
     for (const entry of [
