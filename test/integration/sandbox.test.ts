@@ -56,7 +56,7 @@ describe('the front door: npm run sandbox', function () {
       });
     });
 
-    const get = /curl (http:\/\/127\.0\.0\.1:\d+)(\/tasks\?limit=10)/.exec(output);
+    const get = /curl '?(http:\/\/127\.0\.0\.1:\d+)(\/tasks\?limit=10)/.exec(output);
     const post =
       /curl -X POST -H 'Content-Type: application\/json' -d '([^']+)' (http:\/\/127\.0\.0\.1:\d+)(\/tasks)/.exec(
         output,

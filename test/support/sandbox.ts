@@ -12,6 +12,8 @@ export interface SandboxOptions {
   adminPort: number;
   mode: 'sigv4' | 'bearer';
   temporaryPassword: boolean;
+  /** shared: one account held by the proxy; per-client: a gateway, three users send their own. */
+  sessions: 'shared' | 'per-client';
   logLevel: string;
   /** Where progress lines go. */
   progress: (line: string) => void;
@@ -20,8 +22,13 @@ export interface SandboxOptions {
 /** The whole flow on loopback: a user pool, an identity pool, a verifying API and the proxy. */
 export interface Sandbox {
   service: Service;
+  /** The shared account, or (per-client) the first of `users`. */
   username: string;
   password: string;
+  /** Every sandbox user: one in shared mode, three in per-client mode. */
+  users: Array<{ username: string; password: string }>;
+  /** What cognito-local sends as every confirmation code (a password reset's, for one). */
+  resetCode: string;
   adminToken: string;
   dataDir: string;
   cognitoPid: number | undefined;
@@ -37,18 +44,28 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const undo of stops.splice(0).reverse()) await undo().catch(() => undefined);
   };
   try {
-    const cognito = await CognitoLocal.start();
+    const resetCode = '123456';
+    const cognito = await CognitoLocal.start({ code: resetCode });
     stops.push(() => cognito.stop());
     options.progress(
       `cognito-local (a Cognito user pool) on ${cognito.endpoint}, data in ${cognito.dataDir}`,
     );
 
     const pool = await cognito.createPool({}, 'scribe-sandbox');
-    const username = 'sandbox-user';
-    const password = `Sandbox-${randomBytes(6).toString('hex')}-1a!`;
-    await cognito.createUser(pool, username, password, { temporary: options.temporaryPassword });
+    const perClient = options.sessions === 'per-client';
+    const names = perClient ? ['ada', 'grace', 'alan'] : ['sandbox-user'];
+    const users = names.map((username) => ({
+      username,
+      password: `Sandbox-${randomBytes(6).toString('hex')}-1a!`,
+    }));
+    for (const user of users) {
+      await cognito.createUser(pool, user.username, user.password, {
+        temporary: options.temporaryPassword,
+      });
+    }
+    const [{ username, password }] = users as [{ username: string; password: string }];
     options.progress(
-      `user pool ${pool.userPoolId}, app client ${pool.clientId}, user ${username}` +
+      `user pool ${pool.userPoolId}, app client ${pool.clientId}, ${perClient ? 'users' : 'user'} ${names.join(', ')}` +
         (options.temporaryPassword ? ' (temporary password: must be changed at first login)' : ''),
     );
 
@@ -79,8 +96,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       SCRIBE_CLIENT_ID: pool.clientId,
       SCRIBE_USER_POOL_ID: pool.userPoolId,
       SCRIBE_IDENTITY_POOL_ID: options.mode === 'sigv4' ? identityPoolId : undefined,
-      SCRIBE_USERNAME: username,
-      SCRIBE_PASSWORD: password,
+      SCRIBE_USERNAME: perClient ? undefined : username,
+      SCRIBE_PASSWORD: perClient ? undefined : password,
+      PROXY_SESSIONS: options.sessions,
       SCRIBE_COGNITO_ENDPOINT: cognito.endpoint,
       SCRIBE_IDENTITY_ENDPOINT: emulator.endpoint,
       PROXY_HOST: options.host,
@@ -93,12 +111,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const service = await startService(config, { logger: createLogger(options.logLevel) });
     stops.push(() => service.close(2000));
     options.progress(
-      `scribe-proxy (${options.mode}) on ${service.proxyUrl}, admin on ${service.adminUrl}: session ${service.session?.state}`,
+      `scribe-proxy (${options.mode}, ${options.sessions}) on ${service.proxyUrl}, admin on ${service.adminUrl}` +
+        (service.session ? `: session ${service.session.state}` : ''),
     );
     return {
       service,
       username,
       password,
+      users,
+      resetCode,
       adminToken,
       dataDir: cognito.dataDir,
       cognitoPid: cognito.pid,

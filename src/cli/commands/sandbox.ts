@@ -1,17 +1,22 @@
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
+import { sandboxBanner } from './sandboxBanner.js';
 
 const specs: OptionSpec[] = [
   { flag: 'host', help: 'listen address (default 127.0.0.1; 0.0.0.0 only inside a container)' },
   { flag: 'port', help: 'proxy port (default 8080; 0 for any free port)' },
   { flag: 'admin-port', help: 'admin port (default 8081; 0 for any free port)' },
   { flag: 'mode', help: 'sigv4 (Scribe API v1, default) or bearer (v2)' },
+  {
+    flag: 'sessions',
+    help: 'shared (one account, default) or per-client (a gateway with three users)',
+  },
   { flag: 'temporary-password', boolean: true, help: 'start the user with a temporary password' },
   { flag: 'log-level', help: 'proxy log level (default info: one line per request)' },
 ];
 
 export const sandboxHelp = helpText(
-  'Usage: scribe-proxy sandbox [--mode sigv4|bearer] [--temporary-password]',
+  'Usage: scribe-proxy sandbox [--mode sigv4|bearer] [--sessions shared|per-client] [--temporary-password]',
   'Run the whole flow on this machine with no account: a Cognito user pool (cognito-local), an\nidentity pool, an API that verifies every signature, and the proxy in front. Loopback only.\nCtrl-C stops everything and removes its data. Runs from a source checkout (npm run sandbox).',
   specs,
 );
@@ -29,6 +34,10 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
   if (values['help']) return print(sandboxHelp);
   const mode = values['mode'] ?? 'sigv4';
   if (mode !== 'sigv4' && mode !== 'bearer') throw new UsageError('--mode must be sigv4 or bearer');
+  const sessions = values['sessions'] ?? 'shared';
+  if (sessions !== 'shared' && sessions !== 'per-client') {
+    throw new UsageError('--sessions must be shared or per-client');
+  }
   // The sandbox reuses the test servers, which only a source checkout has (not the npm package).
   const modulePath = '../../../test/support/sandbox.js';
   let sandboxModule: typeof import('../../../test/support/sandbox.js');
@@ -48,33 +57,17 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
     adminPort: port(values['admin-port'], 8081, 'admin-port'),
     mode,
     temporaryPassword: values['temporary-password'] === 'true',
+    sessions,
     logLevel: values['log-level'] ?? 'info',
     progress: (line) => print(`✓ ${line}`),
   });
-  const { proxyUrl, adminUrl } = sandbox.service;
-  const admin = `-H 'Authorization: Bearer ${sandbox.adminToken}'`;
-  const firstLogin = values['temporary-password'] === 'true';
-  print(`
-Sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
-  user:        ${sandbox.username}
-  password:    ${sandbox.password}
-  admin token: ${sandbox.adminToken}
-${
-  firstLogin
-    ? `
-The user has a temporary password, so the session waits for a new one. Set it:
-  curl ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password
-`
-    : ''
-}
-Try it:
-  curl ${proxyUrl}/tasks?limit=10
-  curl -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks
-  curl ${adminUrl}/readyz
-  curl ${admin} ${adminUrl}/admin/session
-
-The echo API answers {"verified":true,...} only for requests whose ${mode} authorization it checked.
-Press Ctrl-C to stop everything.`);
+  print(
+    sandboxBanner(sandbox, {
+      seconds: (Date.now() - started) / 1000,
+      mode,
+      firstLogin: values['temporary-password'] === 'true',
+    }),
+  );
   await new Promise<void>((resolve) => {
     // Handlers stay installed: a terminal's Ctrl-C often arrives twice (to the process group,
     // and forwarded again by npm), and a second default SIGINT would kill the cleanup.

@@ -1,0 +1,60 @@
+/** What the sandbox banner needs to know of a started sandbox. */
+export interface StartedSandbox {
+  service: { proxyUrl: string; adminUrl: string; session: unknown };
+  users: Array<{ username: string; password: string }>;
+  adminToken: string;
+  resetCode: string;
+}
+
+/**
+ * The lines the sandbox prints once it is ready: who can log in, and curl commands that work
+ * as printed (URLs with a query are quoted, so zsh does not read `?` as a wildcard).
+ */
+export function sandboxBanner(
+  sandbox: StartedSandbox,
+  options: { seconds: number; mode: string; firstLogin: boolean },
+): string {
+  const { proxyUrl, adminUrl } = sandbox.service;
+  const admin = `-H 'Authorization: Bearer ${sandbox.adminToken}'`;
+  const perClient = sandbox.service.session === undefined;
+  const lines = [`Sandbox ready in ${options.seconds.toFixed(1)} s.`];
+  if (perClient) {
+    lines.push('  users (each client sends its own login):');
+    for (const u of sandbox.users) lines.push(`    ${u.username}  password ${u.password}`);
+  } else {
+    const [user] = sandbox.users;
+    lines.push(`  user:        ${user?.username}`, `  password:    ${user?.password}`);
+  }
+  lines.push(
+    `  admin token: ${sandbox.adminToken}`,
+    `  reset code:  ${sandbox.resetCode} (every confirmation code the sandbox's Cognito sends)`,
+    '',
+  );
+  if (options.firstLogin && !perClient) {
+    lines.push(
+      'The user has a temporary password, so the session waits for a new one. Set it:',
+      `  curl ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
+      '',
+    );
+  }
+  lines.push('Try it:');
+  if (perClient) {
+    for (const u of sandbox.users) {
+      lines.push(`  curl -u '${u.username}:${u.password}' '${proxyUrl}/tasks?limit=10'`);
+    }
+    lines.push(`  curl ${admin} ${adminUrl}/admin/sessions`);
+  } else {
+    lines.push(
+      `  curl '${proxyUrl}/tasks?limit=10'`,
+      `  curl -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks`,
+      `  curl ${adminUrl}/readyz`,
+      `  curl ${admin} ${adminUrl}/admin/session`,
+    );
+  }
+  lines.push(
+    '',
+    `The echo API answers {"verified":true,...} only for requests whose ${options.mode} authorization it checked.`,
+    'Press Ctrl-C to stop everything.',
+  );
+  return `\n${lines.join('\n')}`;
+}
