@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errorBody } from '../http/index.js';
 
@@ -34,15 +36,28 @@ function rawError(
   );
 }
 
+/** A listener: plain HTTP, or HTTPS. */
+export type Listener = Server | HttpsServer;
+
 /**
  * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed
- * requests get 400 and oversized headers 431, as JSON.
+ * requests get 400 and oversized headers 431, as JSON. With `tls` it serves HTTPS under the same
+ * bounds, and a TLS handshake must finish within the header timeout too.
  */
 export function createHardenedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   limits: ServerLimits = defaultLimits,
-): Server {
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes }, handler);
+  tls?: TlsOptions,
+): Listener {
+  const options = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    // Node checks the header and request timeouts on this interval (30 s by default): without
+    // it, a slow client could hold a connection for the timeout plus up to 30 s.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.headersTimeoutMs / 4)),
+  };
+  const server = tls
+    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: limits.headersTimeoutMs }, handler)
+    : createServer(options, handler);
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;

@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScribeAuth } from '../auth/index.js';
-import { isLoopback, type Config } from '../config.js';
+import { ConfigError, type Config, type TlsFileSettings } from '../config.js';
+import { TlsFileError } from '../tlsFiles.js';
 import {
   createLogger,
   createMetrics,
@@ -25,12 +25,18 @@ import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
-import { createHardenedServer } from './hardenedServer.js';
+import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
+import { startupNotices } from './startupNotices.js';
+import { TlsContext } from './tlsContext.js';
 
 /** The running proxy: both listeners, the session, and a way to stop gracefully. */
 export interface Service {
-  proxy: Server;
-  admin: Server;
+  proxy: Listener;
+  admin: Listener;
+  /** Which listeners serve HTTPS. */
+  tls: { proxy: boolean; admin: boolean };
+  /** Read the TLS files of both listeners again (SIGHUP); a bad pair keeps the current one. */
+  reloadTls(): void;
   /** The shared session (PROXY_SESSIONS=shared). */
   session: Session | undefined;
   /** The per-client sessions (PROXY_SESSIONS=per-client). */
@@ -60,14 +66,15 @@ export interface ServiceOptions {
   passwordRateLimit?: { limit: number; windowMs: number };
 }
 
-function listen(server: Server, host: string, port: number): Promise<string> {
+function listen(server: Listener, host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${shown}:${address.port}`);
+      const scheme = 'setSecureContext' in server ? 'https' : 'http';
+      resolve(`${scheme}://${shown}:${address.port}`);
     });
   });
 }
@@ -118,6 +125,25 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
     agents: cognitoAgents(config, egress),
   });
+  const tlsContext = (listener: 'proxy' | 'admin', files: TlsFileSettings | undefined) => {
+    if (!files) return undefined;
+    try {
+      return new TlsContext({ listener, files, minVersion: config.tlsMinVersion, logger, metrics });
+    } catch (err) {
+      // The files changed since the configuration was checked.
+      if (err instanceof TlsFileError) throw new ConfigError([`invalid setting: ${err.message}`]);
+      throw err;
+    }
+  };
+  const proxyTls = tlsContext('proxy', config.proxyTls);
+  let adminTls: TlsContext | undefined;
+  try {
+    adminTls = tlsContext('admin', config.adminTls);
+  } catch (err) {
+    proxyTls?.close();
+    throw err;
+  }
+  const tlsContexts = [proxyTls, adminTls].filter((c): c is TlsContext => c !== undefined);
   const sessions = await serviceSessions(config, auth, logger, metrics);
   const session = sessions.shared;
 
@@ -151,26 +177,32 @@ export async function startService(config: Config, options: ServiceOptions = {})
         'a request failed inside the proxy',
       ),
   });
-  const proxy = createHardenedServer((req, res) => {
-    inFlight++;
-    handle(req, res)
-      .catch((err: unknown) =>
-        logger.error(
-          { event: 'internal-error', err: redactText(String(err), secrets) },
-          'a request failed',
-        ),
-      )
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
-  });
+  const proxy = createHardenedServer(
+    (req, res) => {
+      inFlight++;
+      handle(req, res)
+        .catch((err: unknown) =>
+          logger.error(
+            { event: 'internal-error', err: redactText(String(err), secrets) },
+            'a request failed',
+          ),
+        )
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        });
+    },
+    defaultLimits,
+    proxyTls?.serverOptions(),
+  );
+  if (proxyTls && 'setSecureContext' in proxy) proxyTls.attach(proxy);
   const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string) =>
     logger.info(
       { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
+  const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const admin = createAdminApp(
     healthRoutes(sessions.readiness, metrics, adminToken),
     !adminToken
@@ -184,8 +216,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
             onAction,
           })
         : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
+    { tls: tls.admin },
   );
-  const adminServer = createHardenedServer((req, res) => admin(req, res));
+  const adminServer = createHardenedServer(
+    (req, res) => admin(req, res),
+    defaultLimits,
+    adminTls?.serverOptions(),
+  );
+  if (adminTls && 'setSecureContext' in adminServer) adminTls.attach(adminServer);
 
   const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort);
   const adminUrl = await listen(adminServer, config.adminHost, config.adminPort);
@@ -194,30 +232,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
       event: 'listening',
       proxy: proxyUrl,
       admin: adminUrl,
+      tls,
       upstream: config.apiUrl.origin,
       mode: config.authMode,
       sessions: config.sessions,
     },
-    'scribe-proxy listening',
+    `scribe-proxy listening (proxy ${tls.proxy ? 'HTTPS' : 'HTTP'}, admin ${tls.admin ? 'HTTPS' : 'HTTP'})`,
   );
-  if (!isLoopback(config.proxyHost) && config.sessions === 'per-client') {
-    logger.warn(
-      { event: 'cleartext-logins' },
-      `per-client mode on ${config.proxyHost}: clients send their Scribe passwords in every request, in clear over plain HTTP; put TLS in front (an ingress or a TLS-terminating sidecar; README "Scale")`,
-    );
-  }
-  if (!isLoopback(config.proxyHost) && !config.proxyClientToken && config.sessions === 'shared') {
-    logger.warn(
-      { event: 'open-bind' },
-      `the proxy listens on ${config.proxyHost} without PROXY_CLIENT_TOKEN: anyone who can reach it can use your Scribe account`,
-    );
-  }
-  if (!config.adminToken) {
-    logger.info(
-      { event: 'admin-disabled' },
-      'admin routes are disabled (set ADMIN_TOKEN to enable them)',
-    );
-  }
+  startupNotices(config, logger);
   await untilAborted(sessions.start(), options.startAbort);
 
   const untilDrained = (ms: number) =>
@@ -231,6 +253,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         ]);
   const close = async (graceMs = config.shutdownGraceS * 1000): Promise<void> => {
     sessions.stop();
+    for (const context of tlsContexts) context.close();
     const closed = Promise.all([
       new Promise<void>((resolve) => proxy.close(() => resolve())),
       new Promise<void>((resolve) => adminServer.close(() => resolve())),
@@ -256,6 +279,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
   return {
     proxy,
     admin: adminServer,
+    tls,
+    reloadTls: () => {
+      if (tlsContexts.length === 0) {
+        logger.info({ event: 'tls_reload_skipped' }, 'SIGHUP: no listener serves TLS');
+      }
+      for (const context of tlsContexts) context.reload('SIGHUP');
+    },
     session,
     sessions: sessions.cache,
     auth,
