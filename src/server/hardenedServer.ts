@@ -36,6 +36,11 @@ function rawError(
   );
 }
 
+/** An error of the TLS layer (handshake timeout, a refused version or certificate, not TLS). */
+function isTlsError(err: NodeJS.ErrnoException): boolean {
+  return /^ERR_(TLS|SSL)_/.test(err.code ?? '') || 'library' in err;
+}
+
 /** A listener: plain HTTP, or HTTPS. */
 export type Listener = Server | HttpsServer;
 
@@ -74,7 +79,11 @@ export function createHardenedServer(
     rawError(socket, 400, 'Bad Request', 'upgrade_refused', 'protocol upgrades are not proxied');
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'HPE_HEADER_OVERFLOW') {
+    if (isTlsError(err)) {
+      // A handshake that failed or never finished (HTTPS passes those on as client errors):
+      // there is no channel to answer on, and an answer queued on it would hold the socket.
+      socket.destroy();
+    } else if (err.code === 'HPE_HEADER_OVERFLOW') {
       rawError(
         socket,
         431,
