@@ -62,6 +62,11 @@ export interface ServiceOptions {
   startAbort?: AbortSignal;
   /** Longest pause in a client's upload (default 20 s). */
   bodyIdleTimeoutMs?: number;
+  /**
+   * Receives the TLS reload (what SIGHUP does) as soon as the listeners exist: the first login
+   * may take long, and a reload must work meanwhile.
+   */
+  onTlsReload?: (reload: () => void) => void;
   /** Override the admin password routes' rate limit (tests). */
   passwordRateLimit?: { limit: number; windowMs: number };
 }
@@ -240,6 +245,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     `scribe-proxy listening (proxy ${tls.proxy ? 'HTTPS' : 'HTTP'}, admin ${tls.admin ? 'HTTPS' : 'HTTP'})`,
   );
   startupNotices(config, logger);
+  const reloadTls = () => {
+    if (tlsContexts.length === 0) {
+      logger.info({ event: 'tls_reload_skipped' }, 'TLS reload asked, but no listener serves TLS');
+    }
+    for (const context of tlsContexts) context.reload('SIGHUP');
+  };
+  options.onTlsReload?.(reloadTls);
   await untilAborted(sessions.start(), options.startAbort);
 
   const untilDrained = (ms: number) =>
@@ -280,12 +292,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     proxy,
     admin: adminServer,
     tls,
-    reloadTls: () => {
-      if (tlsContexts.length === 0) {
-        logger.info({ event: 'tls_reload_skipped' }, 'SIGHUP: no listener serves TLS');
-      }
-      for (const context of tlsContexts) context.reload('SIGHUP');
-    },
+    reloadTls,
     session,
     sessions: sessions.cache,
     auth,
