@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { ScribeAuth } from '../auth/index.js';
-import { ConfigError, type Config, type TlsFileSettings } from '../config.js';
-import { TlsFileError } from '../tlsFiles.js';
+import type { Config } from '../config.js';
 import {
   createLogger,
   createMetrics,
@@ -26,8 +24,9 @@ import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
 import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
+import { listen, untilAborted } from './listen.js';
 import { startupNotices } from './startupNotices.js';
-import { TlsContext } from './tlsContext.js';
+import { listenerTls } from './listenerTls.js';
 
 /** The running proxy: both listeners, the session, and a way to stop gracefully. */
 export interface Service {
@@ -71,33 +70,6 @@ export interface ServiceOptions {
   passwordRateLimit?: { limit: number; windowMs: number };
 }
 
-function listen(server: Listener, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      const scheme = 'setSecureContext' in server ? 'https' : 'http';
-      resolve(`${scheme}://${shown}:${address.port}`);
-    });
-  });
-}
-
-/** Wait for `promise`, or less: until `signal` aborts. */
-function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done);
-    void promise.then(done);
-  });
-}
-
 /** Compose and start the proxy and admin listeners around one session. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -130,25 +102,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
     agents: cognitoAgents(config, egress),
   });
-  const tlsContext = (listener: 'proxy' | 'admin', files: TlsFileSettings | undefined) => {
-    if (!files) return undefined;
-    try {
-      return new TlsContext({ listener, files, minVersion: config.tlsMinVersion, logger, metrics });
-    } catch (err) {
-      // The files changed since the configuration was checked.
-      if (err instanceof TlsFileError) throw new ConfigError([`invalid setting: ${err.message}`]);
-      throw err;
-    }
-  };
-  const proxyTls = tlsContext('proxy', config.proxyTls);
-  let adminTls: TlsContext | undefined;
-  try {
-    adminTls = tlsContext('admin', config.adminTls);
-  } catch (err) {
-    proxyTls?.close();
-    throw err;
-  }
-  const tlsContexts = [proxyTls, adminTls].filter((c): c is TlsContext => c !== undefined);
+  const tlsContexts = listenerTls(config, logger, metrics);
+  const { proxy: proxyTls, admin: adminTls } = tlsContexts;
   const sessions = await serviceSessions(config, auth, logger, metrics);
   const session = sessions.shared;
 
@@ -245,12 +200,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     `scribe-proxy listening (proxy ${tls.proxy ? 'HTTPS' : 'HTTP'}, admin ${tls.admin ? 'HTTPS' : 'HTTP'})`,
   );
   startupNotices(config, logger);
-  const reloadTls = () => {
-    if (tlsContexts.length === 0) {
-      logger.info({ event: 'tls_reload_skipped' }, 'TLS reload asked, but no listener serves TLS');
-    }
-    for (const context of tlsContexts) context.reload('SIGHUP');
-  };
+  const reloadTls = () => tlsContexts.reload();
   options.onTlsReload?.(reloadTls);
   await untilAborted(sessions.start(), options.startAbort);
 
@@ -265,7 +215,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         ]);
   const close = async (graceMs = config.shutdownGraceS * 1000): Promise<void> => {
     sessions.stop();
-    for (const context of tlsContexts) context.close();
+    tlsContexts.close();
     const closed = Promise.all([
       new Promise<void>((resolve) => proxy.close(() => resolve())),
       new Promise<void>((resolve) => adminServer.close(() => resolve())),
