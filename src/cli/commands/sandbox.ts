@@ -7,11 +7,16 @@ const specs: OptionSpec[] = [
   { flag: 'admin-port', help: 'admin port (default 8081; 0 for any free port)' },
   { flag: 'mode', help: 'sigv4 (Scribe API v1, default) or bearer (v2)' },
   { flag: 'temporary-password', boolean: true, help: 'start the user with a temporary password' },
+  {
+    flag: 'tls',
+    boolean: true,
+    help: 'serve HTTPS with a throwaway CA made in the temp dir (curl --cacert)',
+  },
   { flag: 'log-level', help: 'proxy log level (default info: one line per request)' },
 ];
 
 export const sandboxHelp = helpText(
-  'Usage: scribe-proxy sandbox [--mode sigv4|bearer] [--temporary-password]',
+  'Usage: scribe-proxy sandbox [--mode sigv4|bearer] [--temporary-password] [--tls]',
   'Run the whole flow on this machine with no account: a Cognito user pool (cognito-local), an\nidentity pool, an API that verifies every signature, and the proxy in front. Loopback only.\nCtrl-C stops everything and removes its data. Runs from a source checkout (npm run sandbox).',
   specs,
 );
@@ -48,10 +53,13 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
     adminPort: port(values['admin-port'], 8081, 'admin-port'),
     mode,
     temporaryPassword: values['temporary-password'] === 'true',
+    tls: values['tls'] === 'true',
     logLevel: values['log-level'] ?? 'info',
     progress: (line) => print(`✓ ${line}`),
   });
   const { proxyUrl, adminUrl } = sandbox.service;
+  // With --tls every curl trusts the sandbox's throwaway CA, and nothing else changes.
+  const curl = sandbox.caFile ? `curl --cacert ${sandbox.caFile}` : 'curl';
   const admin = `-H 'Authorization: Bearer ${sandbox.adminToken}'`;
   const firstLogin = values['temporary-password'] === 'true';
   print(`
@@ -63,15 +71,15 @@ ${
   firstLogin
     ? `
 The user has a temporary password, so the session waits for a new one. Set it:
-  curl ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password
+  ${curl} ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password
 `
     : ''
 }
 Try it:
-  curl ${proxyUrl}/tasks?limit=10
-  curl -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks
-  curl ${adminUrl}/readyz
-  curl ${admin} ${adminUrl}/admin/session
+  ${curl} ${proxyUrl}/tasks?limit=10
+  ${curl} -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks
+  ${curl} ${adminUrl}/readyz
+  ${curl} ${admin} ${adminUrl}/admin/session
 
 The echo API answers {"verified":true,...} only for requests whose ${mode} authorization it checked.
 Press Ctrl-C to stop everything.`);
