@@ -1,6 +1,9 @@
 import { parse as parseDotEnv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { readTlsFiles, TlsFileError, type TlsFileSettings } from './tlsFiles.js';
+
+export type { TlsFileSettings } from './tlsFiles.js';
 
 /** Everything scribe-proxy is configured with, validated once at start. */
 export interface Config {
@@ -42,6 +45,12 @@ export interface Config {
   httpProxy: string | undefined;
   /** Hosts reached directly (NO_PROXY or no_proxy). */
   noProxy: string | undefined;
+  /** HTTPS on the proxy listener (PROXY_TLS_*), checked at start; undefined = plain HTTP. */
+  proxyTls: TlsFileSettings | undefined;
+  /** HTTPS on the admin listener (ADMIN_TLS_*); undefined = plain HTTP. */
+  adminTls: TlsFileSettings | undefined;
+  /** The lowest TLS version either listener accepts. */
+  tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
 }
 
 /** Every variable the configuration reads, in the README's order. */
@@ -78,6 +87,13 @@ export const configVariables = [
   'HTTPS_PROXY',
   'HTTP_PROXY',
   'NO_PROXY',
+  'PROXY_TLS_CERT_FILE',
+  'PROXY_TLS_KEY_FILE',
+  'PROXY_TLS_CLIENT_CA_FILE',
+  'ADMIN_TLS_CERT_FILE',
+  'ADMIN_TLS_KEY_FILE',
+  'ADMIN_TLS_CLIENT_CA_FILE',
+  'TLS_MIN_VERSION',
 ] as const;
 
 type Variable = (typeof configVariables)[number];
@@ -234,6 +250,43 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       problems.push(`invalid setting: ${name} must be an http(s) proxy URL or host:port`);
     }
   }
+  const tlsFiles = (
+    cert: Variable,
+    key: Variable,
+    clientCa: Variable,
+  ): TlsFileSettings | undefined => {
+    const [certFile, keyFile, clientCaFile] = [text(cert), text(key), text(clientCa)];
+    if (!certFile && !keyFile) {
+      if (clientCaFile) problems.push(`invalid setting: ${clientCa} needs ${cert} and ${key}`);
+      return undefined;
+    }
+    if (!certFile || !keyFile) {
+      problems.push(`missing setting: ${certFile ? key : cert} (${certFile ? cert : key} is set)`);
+      return undefined;
+    }
+    const settings = { certFile, keyFile, clientCaFile, names: { cert, key, clientCa } };
+    try {
+      readTlsFiles(settings);
+    } catch (err) {
+      if (!(err instanceof TlsFileError)) throw err;
+      problems.push(`invalid setting: ${err.message}`);
+    }
+    return settings;
+  };
+  const proxyTls = tlsFiles(
+    'PROXY_TLS_CERT_FILE',
+    'PROXY_TLS_KEY_FILE',
+    'PROXY_TLS_CLIENT_CA_FILE',
+  );
+  const adminTls = tlsFiles(
+    'ADMIN_TLS_CERT_FILE',
+    'ADMIN_TLS_KEY_FILE',
+    'ADMIN_TLS_CLIENT_CA_FILE',
+  );
+  const tlsMinVersion = text('TLS_MIN_VERSION') ?? 'TLSv1.2';
+  if (tlsMinVersion !== 'TLSv1.2' && tlsMinVersion !== 'TLSv1.3') {
+    problems.push('invalid setting: TLS_MIN_VERSION must be TLSv1.2 or TLSv1.3');
+  }
   const cognitoEndpoint = url('SCRIBE_COGNITO_ENDPOINT')?.toString();
   const identityEndpoint = url('SCRIBE_IDENTITY_ENDPOINT')?.toString();
   const config: Config = {
@@ -269,6 +322,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     httpsProxy: egress('HTTPS_PROXY'),
     httpProxy: egress('HTTP_PROXY'),
     noProxy: egress('NO_PROXY'),
+    proxyTls,
+    adminTls,
+    tlsMinVersion: tlsMinVersion === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1.2',
   };
   if (
     config.proxyPort !== 0 &&

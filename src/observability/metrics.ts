@@ -16,6 +16,10 @@ export interface Metrics {
   setExpirySource(source: () => number | undefined): void;
   /** Set the session's possible states and a callback giving the current one. */
   setStateSource(states: readonly string[], current: () => string): void;
+  /** TLS certificate reloads by listener and result ('success' or 'failure'). */
+  tlsReloads: Counter<'listener' | 'result'>;
+  /** Set a callback giving the seconds until a listener's certificate expires. */
+  setTlsExpirySource(listener: string, source: () => number): void;
 }
 
 /** A fresh registry with the process metrics and ours. */
@@ -25,6 +29,7 @@ export function createMetrics(): Metrics {
   let expirySource: () => number | undefined = () => undefined;
   let stateSource: { states: readonly string[]; current: () => string } | undefined;
   let heldSource: (() => number) | undefined;
+  const tlsExpirySources = new Map<string, () => number>();
   const requests = new Counter({
     name: 'scribe_proxy_requests_total',
     help: 'Proxied requests by the status answered to the client',
@@ -85,8 +90,27 @@ export function createMetrics(): Metrics {
       for (const state of stateSource.states) this.set({ state }, state === current ? 1 : 0);
     },
   });
+  const tlsReloads = new Counter({
+    name: 'scribe_proxy_tls_reloads_total',
+    help: 'TLS certificate reloads (files changed, or SIGHUP) by listener and result',
+    labelNames: ['listener', 'result'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'scribe_proxy_tls_certificate_expiry_seconds',
+    help: 'Seconds until the certificate a listener serves expires (alert well before 0)',
+    labelNames: ['listener'] as const,
+    registers: [registry],
+    collect() {
+      for (const [listener, source] of tlsExpirySources) this.set({ listener }, source());
+    },
+  });
   return {
     registry,
+    tlsReloads,
+    setTlsExpirySource(listener, source) {
+      tlsExpirySources.set(listener, source);
+    },
     requests,
     upstreamLatency,
     refreshes,

@@ -1,9 +1,20 @@
 import express, { type Express, type Router } from 'express';
 import { sendJsonError } from '../http/index.js';
 
+/** How the admin listener serves its app. */
+export interface AdminAppOptions {
+  /** The admin listener serves HTTPS (ADMIN_TLS_*): cookies may be `Secure`. */
+  tls: boolean;
+}
+
 /** The admin listener's app: health and metrics routes, then the admin router if enabled. */
-export function createAdminApp(health: Router, admin?: Router): Express {
+export function createAdminApp(
+  health: Router,
+  admin?: Router,
+  options: AdminAppOptions = { tls: false },
+): Express {
   const app = express();
+  app.locals['tls'] = options.tls;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(health);

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errorBody } from '../http/index.js';
 
@@ -34,15 +36,33 @@ function rawError(
   );
 }
 
+/** An error of the TLS layer (handshake timeout, a refused version or certificate, not TLS). */
+function isTlsError(err: NodeJS.ErrnoException): boolean {
+  return /^ERR_(TLS|SSL)_/.test(err.code ?? '') || 'library' in err;
+}
+
+/** A listener: plain HTTP, or HTTPS. */
+export type Listener = Server | HttpsServer;
+
 /**
  * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed
- * requests get 400 and oversized headers 431, as JSON.
+ * requests get 400 and oversized headers 431, as JSON. With `tls` it serves HTTPS under the same
+ * bounds, and a TLS handshake must finish within the header timeout too.
  */
 export function createHardenedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   limits: ServerLimits = defaultLimits,
-): Server {
-  const server = createServer({ maxHeaderSize: limits.maxHeaderBytes }, handler);
+  tls?: TlsOptions,
+): Listener {
+  const options = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    // Node checks the header and request timeouts on this interval (30 s by default): without
+    // it, a slow client could hold a connection for the timeout plus up to 30 s.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.headersTimeoutMs / 4)),
+  };
+  const server = tls
+    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: limits.headersTimeoutMs }, handler)
+    : createServer(options, handler);
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -59,7 +79,11 @@ export function createHardenedServer(
     rawError(socket, 400, 'Bad Request', 'upgrade_refused', 'protocol upgrades are not proxied');
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'HPE_HEADER_OVERFLOW') {
+    if (isTlsError(err)) {
+      // A handshake that failed or never finished (HTTPS passes those on as client errors):
+      // there is no channel to answer on, and an answer queued on it would hold the socket.
+      socket.destroy();
+    } else if (err.code === 'HPE_HEADER_OVERFLOW') {
       rawError(
         socket,
         431,

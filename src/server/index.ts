@@ -1,4 +1,11 @@
 export { startService, type Service, type ServiceOptions } from './service.js';
-export { createHardenedServer, defaultLimits, type ServerLimits } from './hardenedServer.js';
+export {
+  createHardenedServer,
+  defaultLimits,
+  type Listener,
+  type ServerLimits,
+} from './hardenedServer.js';
+export { TlsContext, type TlsContextOptions, type ReloadTrigger } from './tlsContext.js';
+export { createAdminApp, type AdminAppOptions } from './adminApp.js';
 export { requestLog } from './requestLog.js';
 export { cognitoAgents } from './cognitoAgents.js';

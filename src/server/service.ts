@@ -1,7 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ScribeAuth } from '../auth/index.js';
-import { isLoopback, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import {
   createLogger,
   createMetrics,
@@ -25,12 +23,19 @@ import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
-import { createHardenedServer } from './hardenedServer.js';
+import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
+import { listen, untilAborted } from './listen.js';
+import { startupNotices } from './startupNotices.js';
+import { listenerTls } from './listenerTls.js';
 
 /** The running proxy: both listeners, the session, and a way to stop gracefully. */
 export interface Service {
-  proxy: Server;
-  admin: Server;
+  proxy: Listener;
+  admin: Listener;
+  /** Which listeners serve HTTPS. */
+  tls: { proxy: boolean; admin: boolean };
+  /** Read the TLS files of both listeners again (SIGHUP); a bad pair keeps the current one. */
+  reloadTls(): void;
   /** The shared session (PROXY_SESSIONS=shared). */
   session: Session | undefined;
   /** The per-client sessions (PROXY_SESSIONS=per-client). */
@@ -56,34 +61,13 @@ export interface ServiceOptions {
   startAbort?: AbortSignal;
   /** Longest pause in a client's upload (default 20 s). */
   bodyIdleTimeoutMs?: number;
+  /**
+   * Receives the TLS reload (what SIGHUP does) as soon as the listeners exist: the first login
+   * may take long, and a reload must work meanwhile.
+   */
+  onTlsReload?: (reload: () => void) => void;
   /** Override the admin password routes' rate limit (tests). */
   passwordRateLimit?: { limit: number; windowMs: number };
-}
-
-function listen(server: Server, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${shown}:${address.port}`);
-    });
-  });
-}
-
-/** Wait for `promise`, or less: until `signal` aborts. */
-function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done);
-    void promise.then(done);
-  });
 }
 
 /** Compose and start the proxy and admin listeners around one session. */
@@ -118,6 +102,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
     agents: cognitoAgents(config, egress),
   });
+  const tlsContexts = listenerTls(config, logger, metrics);
+  const { proxy: proxyTls, admin: adminTls } = tlsContexts;
   const sessions = await serviceSessions(config, auth, logger, metrics);
   const session = sessions.shared;
 
@@ -151,26 +137,32 @@ export async function startService(config: Config, options: ServiceOptions = {})
         'a request failed inside the proxy',
       ),
   });
-  const proxy = createHardenedServer((req, res) => {
-    inFlight++;
-    handle(req, res)
-      .catch((err: unknown) =>
-        logger.error(
-          { event: 'internal-error', err: redactText(String(err), secrets) },
-          'a request failed',
-        ),
-      )
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
-  });
+  const proxy = createHardenedServer(
+    (req, res) => {
+      inFlight++;
+      handle(req, res)
+        .catch((err: unknown) =>
+          logger.error(
+            { event: 'internal-error', err: redactText(String(err), secrets) },
+            'a request failed',
+          ),
+        )
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        });
+    },
+    defaultLimits,
+    proxyTls?.serverOptions(),
+  );
+  if (proxyTls && 'setSecureContext' in proxy) proxyTls.attach(proxy);
   const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string) =>
     logger.info(
       { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
+  const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const admin = createAdminApp(
     healthRoutes(sessions.readiness, metrics, adminToken),
     !adminToken
@@ -184,8 +176,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
             onAction,
           })
         : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
+    { tls: tls.admin },
   );
-  const adminServer = createHardenedServer((req, res) => admin(req, res));
+  const adminServer = createHardenedServer(
+    (req, res) => admin(req, res),
+    defaultLimits,
+    adminTls?.serverOptions(),
+  );
+  if (adminTls && 'setSecureContext' in adminServer) adminTls.attach(adminServer);
 
   const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort);
   const adminUrl = await listen(adminServer, config.adminHost, config.adminPort);
@@ -194,30 +192,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
       event: 'listening',
       proxy: proxyUrl,
       admin: adminUrl,
+      tls,
       upstream: config.apiUrl.origin,
       mode: config.authMode,
       sessions: config.sessions,
     },
-    'scribe-proxy listening',
+    `scribe-proxy listening (proxy ${tls.proxy ? 'HTTPS' : 'HTTP'}, admin ${tls.admin ? 'HTTPS' : 'HTTP'})`,
   );
-  if (!isLoopback(config.proxyHost) && config.sessions === 'per-client') {
-    logger.warn(
-      { event: 'cleartext-logins' },
-      `per-client mode on ${config.proxyHost}: clients send their Scribe passwords in every request, in clear over plain HTTP; put TLS in front (an ingress or a TLS-terminating sidecar; docs/deployment.md, "Scale")`,
-    );
-  }
-  if (!isLoopback(config.proxyHost) && !config.proxyClientToken && config.sessions === 'shared') {
-    logger.warn(
-      { event: 'open-bind' },
-      `the proxy listens on ${config.proxyHost} without PROXY_CLIENT_TOKEN: anyone who can reach it can use your Scribe account`,
-    );
-  }
-  if (!config.adminToken) {
-    logger.info(
-      { event: 'admin-disabled' },
-      'admin routes are disabled (set ADMIN_TOKEN to enable them)',
-    );
-  }
+  startupNotices(config, logger);
+  const reloadTls = () => tlsContexts.reload();
+  options.onTlsReload?.(reloadTls);
   await untilAborted(sessions.start(), options.startAbort);
 
   const untilDrained = (ms: number) =>
@@ -231,6 +215,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         ]);
   const close = async (graceMs = config.shutdownGraceS * 1000): Promise<void> => {
     sessions.stop();
+    tlsContexts.close();
     const closed = Promise.all([
       new Promise<void>((resolve) => proxy.close(() => resolve())),
       new Promise<void>((resolve) => adminServer.close(() => resolve())),
@@ -256,6 +241,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   return {
     proxy,
     admin: adminServer,
+    tls,
+    reloadTls,
     session,
     sessions: sessions.cache,
     auth,

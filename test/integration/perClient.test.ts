@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestCa } from '../support/certificates.js';
 import { call, type Answer } from '../support/http.js';
 import { CountingRelay } from '../support/countingRelay.js';
 import { registerSecret } from '../support/secretScan.js';
@@ -206,16 +210,36 @@ describe('per-client mode: one session per client login (sigv4)', function () {
     await service.close(1000);
   });
 
-  it('warns at start that passwords travel in clear when it binds beyond loopback', async function () {
+  it('warns at start that passwords travel in clear when it binds beyond loopback without TLS', async function () {
     const events = (logs: LogCapture) => logs.records().map((r) => r['event']);
     const open = await gateway(world, relay, { PROXY_HOST: '0.0.0.0' });
     expect(events(open.logs)).to.include('cleartext-logins');
+    const warning = open.logs.records().find((r) => r['event'] === 'cleartext-logins');
+    expect(warning?.['msg']).to.include('PROXY_TLS_CERT_FILE');
     // The client-token warning of shared mode does not apply: every request needs a login.
     expect(events(open.logs)).not.to.include('open-bind');
     await open.service.close(1000);
     const loopback = await gateway(world, relay);
     expect(events(loopback.logs)).not.to.include('cleartext-logins');
     await loopback.service.close(1000);
+
+    // With TLS on the proxy listener the passwords are not in clear: no warning.
+    const dir = await mkdtemp(join(tmpdir(), 'scribe-gateway-tls-'));
+    try {
+      const pair = await (await createTestCa()).server();
+      await writeFile(join(dir, 'tls.crt'), pair.cert);
+      await writeFile(join(dir, 'tls.key'), pair.key);
+      const secured = await gateway(world, relay, {
+        PROXY_HOST: '0.0.0.0',
+        PROXY_TLS_CERT_FILE: join(dir, 'tls.crt'),
+        PROXY_TLS_KEY_FILE: join(dir, 'tls.key'),
+      });
+      expect(secured.service.proxyUrl).to.match(/^https:/);
+      expect(events(secured.logs)).not.to.include('cleartext-logins');
+      await secured.service.close(1000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is ready when it can serve, not for an account; with a client token, it travels in Proxy-Authorization', async function () {

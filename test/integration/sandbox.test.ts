@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { cliBin } from '../support/cli.js';
 import { call } from '../support/http.js';
+import { httpsCall } from '../support/tlsClient.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -95,6 +97,46 @@ describe('the front door: npm run sandbox', function () {
     );
     for (const url of new Set(urls)) {
       expect(await refusesConnections(url), `${url} still answers`).to.equal(true);
+    }
+  });
+
+  it('with --tls, serves HTTPS from a throwaway CA whose curl commands work, and removes it', async function () {
+    const child = spawn(
+      process.execPath,
+      [cliBin, 'sandbox', '--tls', '--port', '0', '--admin-port', '0'],
+      { cwd: root, env: { ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!output.includes('Press Ctrl-C') && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const get = /curl --cacert (\S+) '?(https:\/\/127\.0\.0\.1:\d+)(\/tasks\?limit=10)/.exec(
+        output,
+      );
+      const ready = /curl --cacert (\S+) (https:\/\/127\.0\.0\.1:\d+)\/readyz/.exec(output);
+      if (!get?.[1] || !get[2] || !ready?.[2])
+        throw new Error(`no curl --cacert printed:\n${output}`);
+      const ca = await readFile(get[1], 'utf8');
+      const got = await httpsCall(get[2], { path: get[3], ca });
+      expect(got.status, got.body.toString()).to.equal(200);
+      expect(got.json()).to.include({ verified: true, url: '/v1/tasks?limit=10' });
+      const readiness = await httpsCall(ready[2], { path: '/readyz', ca });
+      expect(readiness.json()).to.deep.equal({ state: 'ready' });
+
+      child.kill('SIGINT');
+      await exited;
+      expect(output).to.include('Sandbox stopped; its data is removed.');
+      await access(get[1]).then(
+        () => expect.fail(`${get[1]} is still there`),
+        (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+      );
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

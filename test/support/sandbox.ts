@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service } from '../../src/server/index.js';
+import { createTestCa } from './certificates.js';
 import { CognitoLocal } from './cognitoLocal.js';
 import { IdentityPoolEmulator } from './identityPoolEmulator.js';
 import { VerifyingUpstream } from './verifyingUpstream.js';
@@ -15,6 +19,8 @@ export interface SandboxOptions {
   /** shared: one account held by the proxy; per-client: a gateway, three users send their own. */
   sessions: 'shared' | 'per-client';
   logLevel: string;
+  /** Serve both listeners over HTTPS with a throwaway CA made in a temp folder. */
+  tls?: boolean;
   /** Where progress lines go. */
   progress: (line: string) => void;
 }
@@ -32,6 +38,8 @@ export interface Sandbox {
   adminToken: string;
   dataDir: string;
   cognitoPid: number | undefined;
+  /** With `tls`: the throwaway CA's certificate, for `curl --cacert`. */
+  caFile: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -89,6 +97,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       `echo API (checks every ${options.mode} request) on ${upstream.url}/${options.mode === 'sigv4' ? 'v1' : 'v2'}`,
     );
 
+    const tls = options.tls ? await throwawayTls(options.host) : undefined;
+    if (tls) {
+      stops.push(() => rm(tls.dir, { recursive: true, force: true }));
+      options.progress(`a throwaway CA and a certificate for localhost in ${tls.dir}`);
+    }
+
     const adminToken = randomBytes(18).toString('base64url');
     const config = loadConfig({
       SCRIBE_API_URL: `${upstream.url}/${options.mode === 'sigv4' ? 'v1' : 'v2'}`,
@@ -107,6 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ADMIN_PORT: String(options.adminPort),
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: options.logLevel,
+      ...tls?.env,
     });
     const service = await startService(config, { logger: createLogger(options.logLevel) });
     stops.push(() => service.close(2000));
@@ -123,10 +138,33 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       adminToken,
       dataDir: cognito.dataDir,
       cognitoPid: cognito.pid,
+      caFile: tls?.caFile,
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** A CA and a server certificate (localhost, 127.0.0.1, and `host`) in a fresh temp folder. */
+async function throwawayTls(host: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'scribe-sandbox-tls-'));
+  const ca = await createTestCa('scribe-proxy sandbox CA (throwaway)');
+  const extra = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? [] : [host];
+  const pair = await ca.server({ hosts: extra });
+  const file = (name: string) => join(dir, name);
+  await writeFile(file('ca.crt'), ca.cert);
+  await writeFile(file('tls.crt'), pair.cert);
+  await writeFile(file('tls.key'), pair.key, { mode: 0o600 });
+  return {
+    dir,
+    caFile: file('ca.crt'),
+    env: {
+      PROXY_TLS_CERT_FILE: file('tls.crt'),
+      PROXY_TLS_KEY_FILE: file('tls.key'),
+      ADMIN_TLS_CERT_FILE: file('tls.crt'),
+      ADMIN_TLS_KEY_FILE: file('tls.key'),
+    },
+  };
 }

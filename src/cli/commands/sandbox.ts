@@ -12,11 +12,16 @@ const specs: OptionSpec[] = [
     help: 'shared (one account, default) or per-client (a gateway with three users)',
   },
   { flag: 'temporary-password', boolean: true, help: 'start the user with a temporary password' },
+  {
+    flag: 'tls',
+    boolean: true,
+    help: 'serve HTTPS with a throwaway CA made in the temp dir (curl --cacert)',
+  },
   { flag: 'log-level', help: 'proxy log level (default info: one line per request)' },
 ];
 
 export const sandboxHelp = helpText(
-  'Usage: scribe-proxy sandbox [--mode sigv4|bearer] [--sessions shared|per-client] [--temporary-password]',
+  'Usage: scribe-proxy sandbox [--mode sigv4|bearer] [--sessions shared|per-client] [--temporary-password] [--tls]',
   'Run the whole flow on this machine with no account: a Cognito user pool (cognito-local), an\nidentity pool, an API that verifies every signature, and the proxy in front. Loopback only.\nCtrl-C stops everything and removes its data. Runs from a source checkout (npm run sandbox).',
   specs,
 );
@@ -58,6 +63,7 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
     mode,
     temporaryPassword: values['temporary-password'] === 'true',
     sessions,
+    tls: values['tls'] === 'true',
     logLevel: values['log-level'] ?? 'info',
     progress: (line) => print(`✓ ${line}`),
   });

@@ -4,6 +4,8 @@ export interface StartedSandbox {
   users: Array<{ username: string; password: string }>;
   adminToken: string;
   resetCode: string;
+  /** The throwaway CA every curl must trust, when the sandbox serves HTTPS. */
+  caFile?: string;
 }
 
 /**
@@ -15,6 +17,8 @@ export function sandboxBanner(
   options: { seconds: number; mode: string; firstLogin: boolean },
 ): string {
   const { proxyUrl, adminUrl } = sandbox.service;
+  // With --tls every curl trusts the sandbox's throwaway CA, and nothing else changes.
+  const curl = sandbox.caFile ? `curl --cacert ${sandbox.caFile}` : 'curl';
   const admin = `-H 'Authorization: Bearer ${sandbox.adminToken}'`;
   const perClient = sandbox.service.session === undefined;
   const lines = [`Sandbox ready in ${options.seconds.toFixed(1)} s.`];
@@ -33,22 +37,22 @@ export function sandboxBanner(
   if (options.firstLogin && !perClient) {
     lines.push(
       'The user has a temporary password, so the session waits for a new one. Set it:',
-      `  curl ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
+      `  ${curl} ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
       '',
     );
   }
   lines.push('Try it:');
   if (perClient) {
     for (const u of sandbox.users) {
-      lines.push(`  curl -u '${u.username}:${u.password}' '${proxyUrl}/tasks?limit=10'`);
+      lines.push(`  ${curl} -u '${u.username}:${u.password}' '${proxyUrl}/tasks?limit=10'`);
     }
-    lines.push(`  curl ${admin} ${adminUrl}/admin/sessions`);
+    lines.push(`  ${curl} ${admin} ${adminUrl}/admin/sessions`);
   } else {
     lines.push(
-      `  curl '${proxyUrl}/tasks?limit=10'`,
-      `  curl -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks`,
-      `  curl ${adminUrl}/readyz`,
-      `  curl ${admin} ${adminUrl}/admin/session`,
+      `  ${curl} '${proxyUrl}/tasks?limit=10'`,
+      `  ${curl} -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks`,
+      `  ${curl} ${adminUrl}/readyz`,
+      `  ${curl} ${admin} ${adminUrl}/admin/session`,
     );
   }
   lines.push(

@@ -32,7 +32,17 @@ export async function serveCommand(argv: string[], print: (text: string) => void
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  const service = await startService(config, { startAbort: stopping.signal });
+  // SIGHUP reloads the TLS files; before the listeners exist there is nothing to reload (and
+  // the default action, ending the process, must not apply).
+  let reloadTls = () => {};
+  process.on('SIGHUP', () => reloadTls());
+  const service = await startService(config, {
+    startAbort: stopping.signal,
+    onTlsReload: (reload) => (reloadTls = reload),
+  }).catch((err: unknown) => {
+    // A TLS file that changed for the worse between the check and the start.
+    throw err instanceof ConfigError ? new UsageError(err.message) : err;
+  });
   if (!stopping.signal.aborted) {
     await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve));
   }
