@@ -1,6 +1,7 @@
 import { parse as parseDotEnv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { describeConfigProblems } from './configProblems.js';
 
 /** Everything scribe-proxy is configured with, validated once at start. */
 export interface Config {
@@ -85,7 +86,7 @@ type Variable = (typeof configVariables)[number];
 /** All configuration problems, reported together. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
+    super(describeConfigProblems(problems));
     this.name = 'ConfigError';
   }
 }
