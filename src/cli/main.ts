@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScribeAuthError } from '../auth/index.js';
 import { changePasswordCommand } from './commands/changePassword.js';
+import { checkCommand } from './commands/check.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { confirmPasswordCommand, forgotPasswordCommand } from './commands/forgotPassword.js';
 import { loginCommand } from './commands/login.js';
@@ -17,6 +18,10 @@ type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the signing proxy and admin listener' },
+  check: {
+    run: checkCommand,
+    summary: 'validate the configuration; --online also tries the login',
+  },
   tokens: { run: tokensCommand, summary: 'log in and print Cognito tokens' },
   credentials: { run: credentialsCommand, summary: 'log in and print federated AWS credentials' },
   login: { run: loginCommand, summary: 'log in and write the session file' },
