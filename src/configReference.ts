@@ -190,6 +190,12 @@ export const configReference: readonly ConfigSetting[] = [
     example: 'warn',
   },
   {
+    name: 'LOG_FORMAT',
+    meaning: '`json` (one JSON line per record) or `pretty` (human-readable, for a terminal)',
+    default: '`json`',
+    example: 'pretty',
+  },
+  {
     name: 'HTTPS_PROXY',
     meaning:
       'egress proxy for https targets (Cognito, the API), as curl reads it; `https_proxy` too',

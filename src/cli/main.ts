@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ScribeAuthError } from '../auth/index.js';
 import { changePasswordCommand } from './commands/changePassword.js';
 import { checkCommand } from './commands/check.js';
@@ -13,6 +11,7 @@ import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { exitCodes, UsageError } from './usage.js';
+import { packageVersion } from '../version.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
@@ -44,11 +43,6 @@ function mainHelp(): string {
   return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options; scribe-proxy --version for the version.\nEvery command reads a .env file in the working directory; flags win over the environment, which wins over .env.\n`;
 }
 
-/** This package's version, from its package.json. */
-function version(): string {
-  const path = fileURLToPath(new URL('../../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-}
 
 /** The command nearest to a mistyped one (edit distance at most 2), if any. */
 function closest(typed: string, names: string[]): string | undefined {
@@ -82,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? exitCodes.ok : exitCodes.usage;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    print(version());
+    print(packageVersion);
     return exitCodes.ok;
   }
   const command = commands[name];

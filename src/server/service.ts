@@ -26,6 +26,8 @@ import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
 import { createHardenedServer } from './hardenedServer.js';
+import { packageVersion } from '../version.js';
+import { explainListenError } from './portInUse.js';
 
 /** The running proxy: both listeners, the session, and a way to stop gracefully. */
 export interface Service {
@@ -88,7 +90,7 @@ function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): 
 
 /** Compose and start the proxy and admin listeners around one session. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = [
     config.password,
     config.refreshToken,
@@ -187,18 +189,24 @@ export async function startService(config: Config, options: ServiceOptions = {})
   );
   const adminServer = createHardenedServer((req, res) => admin(req, res));
 
-  const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort);
-  const adminUrl = await listen(adminServer, config.adminHost, config.adminPort);
+  const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort).catch((err) => {
+    throw explainListenError(err, 'PROXY_PORT', config.proxyHost, config.proxyPort);
+  });
+  const adminUrl = await listen(adminServer, config.adminHost, config.adminPort).catch((err) => {
+    proxy.close();
+    throw explainListenError(err, 'ADMIN_PORT', config.adminHost, config.adminPort);
+  });
   logger.info(
     {
       event: 'listening',
+      version: packageVersion,
       proxy: proxyUrl,
       admin: adminUrl,
-      upstream: config.apiUrl.origin,
+      upstream: config.apiUrl.toString(),
       mode: config.authMode,
       sessions: config.sessions,
     },
-    'scribe-proxy listening',
+    `scribe-proxy ${packageVersion} listening on ${proxyUrl} (${config.authMode}, ${config.sessions} sessions), forwarding to ${config.apiUrl.toString()}; admin on ${adminUrl}`,
   );
   if (!isLoopback(config.proxyHost) && config.sessions === 'per-client') {
     logger.warn(
