@@ -4,6 +4,8 @@ export interface StartedSandbox {
   users: Array<{ username: string; password: string }>;
   adminToken: string;
   resetCode: string;
+  /** The settings a CLI command needs to use the sandbox (pools, endpoints, API). */
+  env: Record<string, string>;
 }
 
 /**
@@ -31,9 +33,18 @@ export function sandboxBanner(
     '',
   );
   if (options.firstLogin && !perClient) {
+    const settings = Object.entries(sandbox.env)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
     lines.push(
-      'The user has a temporary password, so the session waits for a new one. Set it:',
+      'The user has a temporary password, so the session waits for a new one. Set it through the',
+      'admin API:',
       `  curl ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
+      'or, as with a real account, log in once with the CLI (it asks for the password, then a new one)',
+      'and start a proxy from the session file, in another terminal, in this checkout:',
+      `  export ${settings}`,
+      `  node dist/src/cli/main.js login --username ${sandbox.users[0]?.username} --session-file ./session.json`,
+      '  SCRIBE_SESSION_FILE=./session.json PROXY_PORT=8090 ADMIN_PORT=8091 node dist/src/cli/main.js serve',
       '',
     );
   }
