@@ -43,7 +43,6 @@ function mainHelp(): string {
   return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options; scribe-proxy --version for the version.\nEvery command reads a .env file in the working directory; flags win over the environment, which wins over .env.\n`;
 }
 
-
 /** The command nearest to a mistyped one (edit distance at most 2), if any. */
 function closest(typed: string, names: string[]): string | undefined {
   const distance = (a: string, b: string): number => {

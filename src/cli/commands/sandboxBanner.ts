@@ -16,7 +16,12 @@ export function sandboxBanner(
   sandbox: StartedSandbox,
   options: { seconds: number; mode: string; firstLogin: boolean },
 ): string {
-  const { proxyUrl, adminUrl } = sandbox.service;
+  // Bound to every interface (in a container): print the URLs as the host reaches them, through
+  // the published ports on its loopback.
+  const reachable = (url: string) => url.replace(/\/\/(?:0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+  const wildcard = reachable(sandbox.service.proxyUrl) !== sandbox.service.proxyUrl;
+  const proxyUrl = reachable(sandbox.service.proxyUrl);
+  const adminUrl = reachable(sandbox.service.adminUrl);
   const admin = `-H 'Authorization: Bearer ${sandbox.adminToken}'`;
   const perClient = sandbox.service.session === undefined;
   const lines = [`Sandbox ready in ${options.seconds.toFixed(1)} s.`];
@@ -60,6 +65,13 @@ export function sandboxBanner(
       `  curl -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks`,
       `  curl ${adminUrl}/readyz`,
       `  curl ${admin} ${adminUrl}/admin/session`,
+    );
+  }
+  if (wildcard) {
+    lines.push(
+      '',
+      'The proxy listens on every interface of this container; its warning about that is for a real',
+      "account. The sandbox's users are throwaway ones, gone when it stops.",
     );
   }
   lines.push(
