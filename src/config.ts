@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { readTlsFiles, TlsFileError, type TlsFileSettings } from './tlsFiles.js';
 
 export type { TlsFileSettings } from './tlsFiles.js';
+import { describeConfigProblems } from './configProblems.js';
 
 /** Everything scribe-proxy is configured with, validated once at start. */
 export interface Config {
@@ -39,6 +40,8 @@ export interface Config {
   shutdownGraceS: number;
   refreshMarginS: number;
   logLevel: string;
+  /** JSON lines (default), or pretty: human-readable, for a terminal. */
+  logFormat: 'json' | 'pretty';
   /** The egress proxy for https targets (HTTPS_PROXY or https_proxy), as curl reads it. */
   httpsProxy: string | undefined;
   /** The egress proxy for http targets (HTTP_PROXY or http_proxy). */
@@ -84,6 +87,7 @@ export const configVariables = [
   'SHUTDOWN_GRACE_S',
   'REFRESH_MARGIN_S',
   'LOG_LEVEL',
+  'LOG_FORMAT',
   'HTTPS_PROXY',
   'HTTP_PROXY',
   'NO_PROXY',
@@ -101,7 +105,7 @@ type Variable = (typeof configVariables)[number];
 /** All configuration problems, reported together. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
+    super(describeConfigProblems(problems));
     this.name = 'ConfigError';
   }
 }
@@ -237,6 +241,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
   }
+  const logFormat = text('LOG_FORMAT') ?? 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    problems.push('invalid setting: LOG_FORMAT must be json or pretty');
+  }
   // The egress proxy variables, lower-case spelling first, as curl reads them.
   const egress = (name: 'HTTPS_PROXY' | 'HTTP_PROXY' | 'NO_PROXY'): string | undefined =>
     env[name.toLowerCase()]?.trim() || text(name);
@@ -319,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceS: integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
     logLevel,
+    logFormat: logFormat === 'pretty' ? 'pretty' : 'json',
     httpsProxy: egress('HTTPS_PROXY'),
     httpProxy: egress('HTTP_PROXY'),
     noProxy: egress('NO_PROXY'),

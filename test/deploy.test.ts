@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFile(`${root}${path}`, 'utf8');
@@ -148,6 +148,72 @@ describe('deployment files', function () {
       podSelector: { matchLabels: Record<string, string> };
     };
     expect(matches(policy.podSelector.matchLabels)).to.equal(true);
+  });
+
+  it("the manifests run the package's version of the image, and use it when it is already there", async function () {
+    const version = (JSON.parse(await read('package.json')) as { version: string }).version;
+    const containers = (await manifests())
+      .filter(({ doc }) => doc.kind === 'Deployment')
+      .flatMap(({ doc }) => {
+        const pod = (doc.spec?.['template'] as { spec: PodSpec }).spec;
+        return [...(pod.initContainers ?? []), ...(pod.containers ?? [])] as Array<{
+          image?: string;
+          imagePullPolicy?: string;
+        }>;
+      })
+      .filter((c) => c.image?.startsWith('scribe-proxy'));
+    expect(containers.length).to.be.at.least(2);
+    for (const c of containers) {
+      expect(c.image).to.equal(`scribe-proxy:${version}`);
+      expect(c.imagePullPolicy).to.equal('IfNotPresent');
+    }
+    const deployment = await read('docs/deployment.md');
+    expect(deployment).to.include(`docker build -t scribe-proxy:${version} .`);
+  });
+
+  it("the sidecar's NetworkPolicy fences the admin port to the nodes and leaves every other port open", async function () {
+    type Peer = { ipBlock?: { cidr: string } };
+    type Port = { protocol?: string; port?: number; endPort?: number };
+    const policy = (await manifests()).find(
+      ({ file, doc }) => file === 'sidecar.yaml' && doc.kind === 'NetworkPolicy',
+    )?.doc.spec as { ingress: Array<{ from?: Peer[]; ports?: Port[] }> };
+    const inCidr = (ip: string, cidr: string) => {
+      const [base, bits] = cidr.split('/') as [string, string];
+      const n = (a: string) => a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+      const size = 2 ** (32 - Number(bits));
+      return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+    };
+    // Kubernetes' rule: allowed when some rule admits both the source and the port.
+    const allows = (ip: string, protocol: string, port: number) =>
+      policy.ingress.some(
+        (rule) =>
+          (!rule.from || rule.from.some((p) => p.ipBlock && inCidr(ip, p.ipBlock.cidr))) &&
+          (!rule.ports ||
+            rule.ports.some(
+              (p) =>
+                (p.protocol ?? 'TCP') === protocol &&
+                p.port !== undefined &&
+                port >= p.port &&
+                port <= (p.endPort ?? p.port),
+            )),
+      );
+    const node = policy.ingress[0]?.from?.[0]?.ipBlock?.cidr.split('/')[0] as string;
+    expect(allows(node, 'TCP', 8081)).to.equal(true);
+    expect(allows('192.168.77.9', 'TCP', 8081)).to.equal(false);
+    for (const port of [80, 443, 3000, 8000, 8080, 8443, 9090]) {
+      expect(allows('192.168.77.9', 'TCP', port), `TCP ${port}`).to.equal(true);
+    }
+    expect(allows('192.168.77.9', 'UDP', 53)).to.equal(true);
+  });
+
+  it('the compose sandbox publishes both ports on the host loopback', async function () {
+    const compose = parseYaml(await read('docker-compose.yml')) as {
+      services: Record<string, { ports?: string[] }>;
+    };
+    expect(compose.services['sandbox']?.ports).to.include.members([
+      '127.0.0.1:8080:8080',
+      '127.0.0.1:8081:8081',
+    ]);
   });
 
   it('the image runs the Node LTS that CI tests on, pinned to an exact version', async function () {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { configVariables } from '../src/config.js';
+import { configReference } from '../src/configReference.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFile(`${root}${path}`, 'utf8');
@@ -28,7 +29,8 @@ describe('the docs match the configuration', function () {
 
   it('.env.example has every variable, and no other', async function () {
     const text = await read('.env.example');
-    const names = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string);
+    // A setting may be shown commented out with its default (`#PROXY_HOST=127.0.0.1`).
+    const names = [...text.matchAll(/^#?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string);
     expect(sorted(names)).to.deep.equal(readByConfig);
   });
 
@@ -37,6 +39,18 @@ describe('the docs match the configuration', function () {
     const table = text.slice(0, text.indexOf('## The session file'));
     const names = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1] as string);
     expect(sorted(names)).to.deep.equal(readByConfig);
+  });
+});
+
+describe('docs/configuration.md is the configuration reference', function () {
+  it('says for each variable what src/configReference.ts says: meaning and default', async function () {
+    const text = await read('docs/configuration.md');
+    const rows = [...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)`\s*\| (.*?)\s*\| (.*?)\s*\|$/gm)].map(
+      (m) => ({ name: m[1], meaning: m[2], default: m[3] }),
+    );
+    expect(rows).to.deep.equal(
+      configReference.map((s) => ({ name: s.name, meaning: s.meaning, default: s.default })),
+    );
   });
 });
 

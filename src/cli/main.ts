@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ScribeAuthError } from '../auth/index.js';
 import { changePasswordCommand } from './commands/changePassword.js';
+import { checkCommand } from './commands/check.js';
 import { credentialsCommand } from './commands/credentials.js';
 import { confirmPasswordCommand, forgotPasswordCommand } from './commands/forgotPassword.js';
 import { loginCommand } from './commands/login.js';
@@ -12,11 +11,16 @@ import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { exitCodes, UsageError } from './usage.js';
+import { packageVersion } from '../version.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the signing proxy and admin listener' },
+  check: {
+    run: checkCommand,
+    summary: 'validate the configuration; --online also tries the login',
+  },
   tokens: { run: tokensCommand, summary: 'log in and print Cognito tokens' },
   credentials: { run: credentialsCommand, summary: 'log in and print federated AWS credentials' },
   login: { run: loginCommand, summary: 'log in and write the session file' },
@@ -37,12 +41,6 @@ function mainHelp(): string {
     .map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`)
     .join('\n');
   return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options; scribe-proxy --version for the version.\nEvery command reads a .env file in the working directory; flags win over the environment, which wins over .env.\n`;
-}
-
-/** This package's version, from its package.json. */
-function version(): string {
-  const path = fileURLToPath(new URL('../../../package.json', import.meta.url));
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 /** The command nearest to a mistyped one (edit distance at most 2), if any. */
@@ -77,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? exitCodes.ok : exitCodes.usage;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
-    print(version());
+    print(packageVersion);
     return exitCodes.ok;
   }
   const command = commands[name];

@@ -1,10 +1,28 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import { redactPaths } from './redact.js';
 
 export type { Logger };
 
-/** A JSON logger that censors secrets by key wherever they appear in a log object. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * A logger that censors secrets by key wherever they appear in a log object: JSON lines, or with
+ * `format: 'pretty'` human-readable lines (pino-pretty, in-process; colours only on a terminal).
+ */
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  format: 'json' | 'pretty' = 'json',
+): Logger {
+  const out =
+    format === 'pretty'
+      ? pretty({
+          destination: destination ?? 1,
+          colorize: destination === undefined && process.stdout.isTTY === true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+          sync: destination !== undefined,
+        })
+      : (destination ?? pino.destination({ fd: 1, sync: false }));
   return pino(
     {
       level,
@@ -14,7 +32,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       // "level":"info", as most JSON log pipelines expect, not pino's numbers.
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    out,
   );
 }
 

@@ -24,6 +24,8 @@ import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
 import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
+import { packageVersion } from '../version.js';
+import { explainListenError } from './portInUse.js';
 import { listen, untilAborted } from './listen.js';
 import { startupNotices } from './startupNotices.js';
 import { listenerTls } from './listenerTls.js';
@@ -72,7 +74,7 @@ export interface ServiceOptions {
 
 /** Compose and start the proxy and admin listeners around one session. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const secrets = [
     config.password,
     config.refreshToken,
@@ -185,19 +187,25 @@ export async function startService(config: Config, options: ServiceOptions = {})
   );
   if (adminTls && 'setSecureContext' in adminServer) adminTls.attach(adminServer);
 
-  const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort);
-  const adminUrl = await listen(adminServer, config.adminHost, config.adminPort);
+  const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort).catch((err) => {
+    throw explainListenError(err, 'PROXY_PORT', config.proxyHost, config.proxyPort);
+  });
+  const adminUrl = await listen(adminServer, config.adminHost, config.adminPort).catch((err) => {
+    proxy.close();
+    throw explainListenError(err, 'ADMIN_PORT', config.adminHost, config.adminPort);
+  });
   logger.info(
     {
       event: 'listening',
+      version: packageVersion,
       proxy: proxyUrl,
       admin: adminUrl,
       tls,
-      upstream: config.apiUrl.origin,
+      upstream: config.apiUrl.toString(),
       mode: config.authMode,
       sessions: config.sessions,
     },
-    `scribe-proxy listening (proxy ${tls.proxy ? 'HTTPS' : 'HTTP'}, admin ${tls.admin ? 'HTTPS' : 'HTTP'})`,
+    `scribe-proxy ${packageVersion} listening on ${proxyUrl} (${config.authMode}, ${config.sessions} sessions), forwarding to ${config.apiUrl.toString()}; admin on ${adminUrl}`,
   );
   startupNotices(config, logger);
   const reloadTls = () => tlsContexts.reload();

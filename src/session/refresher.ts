@@ -230,9 +230,9 @@ export class Refresher {
     data.retryAt = verdict.backoffMs === undefined ? 0 : Date.now() + verdict.backoffMs;
     data.lastError = err instanceof Error ? err.message : String(err);
     data.lastFailure = err;
-    this.opts.logger?.warn(
-      { event: failureEvents[kind], state: data.state, failures: data.failures },
-      data.lastError,
-    );
+    // A retryable failure while nothing was held, or with the password, was a login, not a refresh.
+    const loggingIn = data.tokens === undefined || phase === 'password';
+    const event = kind === 'retry' && loggingIn ? 'login-failed' : failureEvents[kind];
+    this.opts.logger?.warn({ event, state: data.state, failures: data.failures }, data.lastError);
   }
 }

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service } from '../../src/server/index.js';
 import { createTestCa } from './certificates.js';
 import { CognitoLocal } from './cognitoLocal.js';
+import { FirstLoginRelay } from './firstLoginRelay.js';
 import { IdentityPoolEmulator } from './identityPoolEmulator.js';
 import { VerifyingUpstream } from './verifyingUpstream.js';
 
@@ -35,6 +36,8 @@ export interface Sandbox {
   users: Array<{ username: string; password: string }>;
   /** What cognito-local sends as every confirmation code (a password reset's, for one). */
   resetCode: string;
+  /** The settings a CLI command or a second proxy needs to use the sandbox's pools and API. */
+  env: Record<string, string>;
   adminToken: string;
   dataDir: string;
   cognitoPid: number | undefined;
@@ -60,6 +63,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
 
     const pool = await cognito.createPool({}, 'scribe-sandbox');
+    // Clients reach the pool through a relay that keeps a first login's refresh token usable,
+    // as Cognito does and cognito-local does not (see FirstLoginRelay).
+    const relay = await new FirstLoginRelay(new URL(cognito.endpoint)).start();
+    stops.push(() => relay.stop());
+    const cognitoEndpoint = relay.url;
     const perClient = options.sessions === 'per-client';
     const names = perClient ? ['ada', 'grace', 'alan'] : ['sandbox-user'];
     const users = names.map((username) => ({
@@ -104,17 +112,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
 
     const adminToken = randomBytes(18).toString('base64url');
-    const config = loadConfig({
+    const env: Record<string, string> = {
       SCRIBE_API_URL: `${upstream.url}/${options.mode === 'sigv4' ? 'v1' : 'v2'}`,
       SCRIBE_AUTH_MODE: options.mode,
       SCRIBE_CLIENT_ID: pool.clientId,
       SCRIBE_USER_POOL_ID: pool.userPoolId,
-      SCRIBE_IDENTITY_POOL_ID: options.mode === 'sigv4' ? identityPoolId : undefined,
+      ...(options.mode === 'sigv4' ? { SCRIBE_IDENTITY_POOL_ID: identityPoolId } : {}),
+      SCRIBE_COGNITO_ENDPOINT: cognitoEndpoint,
+      SCRIBE_IDENTITY_ENDPOINT: emulator.endpoint,
+    };
+    const config = loadConfig({
+      ...env,
       SCRIBE_USERNAME: perClient ? undefined : username,
       SCRIBE_PASSWORD: perClient ? undefined : password,
       PROXY_SESSIONS: options.sessions,
-      SCRIBE_COGNITO_ENDPOINT: cognito.endpoint,
-      SCRIBE_IDENTITY_ENDPOINT: emulator.endpoint,
       PROXY_HOST: options.host,
       PROXY_PORT: String(options.port),
       ADMIN_HOST: options.host,
@@ -135,6 +146,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       password,
       users,
       resetCode,
+      env,
       adminToken,
       dataDir: cognito.dataDir,
       cognitoPid: cognito.pid,

@@ -6,6 +6,8 @@ export interface StartedSandbox {
   resetCode: string;
   /** The throwaway CA every curl must trust, when the sandbox serves HTTPS. */
   caFile?: string;
+  /** The settings a CLI command needs to use the sandbox (pools, endpoints, API). */
+  env: Record<string, string>;
 }
 
 /**
@@ -16,7 +18,12 @@ export function sandboxBanner(
   sandbox: StartedSandbox,
   options: { seconds: number; mode: string; firstLogin: boolean },
 ): string {
-  const { proxyUrl, adminUrl } = sandbox.service;
+  // Bound to every interface (in a container): print the URLs as the host reaches them, through
+  // the published ports on its loopback.
+  const reachable = (url: string) => url.replace(/\/\/(?:0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+  const wildcard = reachable(sandbox.service.proxyUrl) !== sandbox.service.proxyUrl;
+  const proxyUrl = reachable(sandbox.service.proxyUrl);
+  const adminUrl = reachable(sandbox.service.adminUrl);
   // With --tls every curl trusts the sandbox's throwaway CA, and nothing else changes.
   const curl = sandbox.caFile ? `curl --cacert ${sandbox.caFile}` : 'curl';
   const admin = `-H 'Authorization: Bearer ${sandbox.adminToken}'`;
@@ -35,9 +42,18 @@ export function sandboxBanner(
     '',
   );
   if (options.firstLogin && !perClient) {
+    const settings = Object.entries(sandbox.env)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
     lines.push(
-      'The user has a temporary password, so the session waits for a new one. Set it:',
+      'The user has a temporary password, so the session waits for a new one. Set it through the',
+      'admin API:',
       `  ${curl} ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
+      'or, as with a real account, log in once with the CLI (it asks for the password, then a new one)',
+      'and start a proxy from the session file, in another terminal, in this checkout:',
+      `  export ${settings}`,
+      `  node dist/src/cli/main.js login --username ${sandbox.users[0]?.username} --session-file ./session.json`,
+      '  SCRIBE_SESSION_FILE=./session.json PROXY_PORT=8090 ADMIN_PORT=8091 node dist/src/cli/main.js serve',
       '',
     );
   }
@@ -53,6 +69,13 @@ export function sandboxBanner(
       `  ${curl} -X POST -H 'Content-Type: application/json' -d '{"filename":"report.pdf"}' ${proxyUrl}/tasks`,
       `  ${curl} ${adminUrl}/readyz`,
       `  ${curl} ${admin} ${adminUrl}/admin/session`,
+    );
+  }
+  if (wildcard) {
+    lines.push(
+      '',
+      'The proxy listens on every interface of this container; its warning about that is for a real',
+      "account. The sandbox's users are throwaway ones, gone when it stops.",
     );
   }
   lines.push(

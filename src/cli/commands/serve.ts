@@ -1,15 +1,15 @@
 import { ConfigError, environmentWithDotEnv, loadConfig } from '../../config.js';
 import { startService } from '../../server/index.js';
 import { UsageError } from '../usage.js';
-import { configVariables } from '../../config.js';
+import { configHelp } from '../../configProblems.js';
 
 export const serveHelp = `Usage: scribe-proxy serve
 
 Run the signing proxy and the admin listener. Configuration comes from the environment and a
 .env file in the working directory (the environment wins). Variables:
-  ${configVariables.join('\n  ')}
+${configHelp()}
 
-docs/configuration.md says what each one means.
+docs/configuration.md has more on each; scribe-proxy check validates without starting.
 `;
 
 /** `scribe-proxy serve`: run until SIGTERM or SIGINT (also during the first login), drain, exit 0. */

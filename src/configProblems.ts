@@ -1,0 +1,40 @@
+import { configReference } from './configReference.js';
+
+/** Markdown as plain terminal text: code spans lose their backticks. */
+export const plainText = (markdown: string): string => markdown.replaceAll('`', '');
+
+/**
+ * One configuration problem as a line: the variable, what is wrong, and an example of a right
+ * value from the reference. Problems read `invalid setting: NAME ...` or `missing setting: NAME
+ * ...`; any other (no login source, say) is shown as it is.
+ */
+export function describeConfigProblem(problem: string): string {
+  const m = /^(invalid|missing) setting: ([A-Z][A-Z0-9_]*)\s*(.*)$/.exec(problem);
+  if (!m) return problem;
+  const [, kind, name, rest] = m as unknown as [string, string, string, string];
+  const what = rest.replace(/^:\s*/, '').replace(/^\((.*)\)$/, '$1');
+  const wrong = kind === 'missing' ? `missing${what ? ` (${what})` : ''}` : what || 'invalid';
+  const example = configReference.find((s) => s.name === name)?.example;
+  return `${name}: ${wrong}${example ? `; for example ${name}=${example}` : ''}`;
+}
+
+/** Every problem on its own line, under one heading. */
+export function describeConfigProblems(problems: string[]): string {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return `invalid configuration (${count}):\n${problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`;
+}
+
+/** The variables with what they mean and their defaults, for `serve --help`. */
+export function configHelp(): string {
+  const width = Math.max(...configReference.map((s) => s.name.length)) + 2;
+  return configReference
+    .map((s) => {
+      const fallback = plainText(s.default);
+      const suffix =
+        fallback === 'none'
+          ? ''
+          : ` (${fallback === 'required' || fallback.startsWith('required') ? fallback : `default ${fallback}`})`;
+      return `  ${s.name.padEnd(width)}${plainText(s.meaning)}${suffix}`;
+    })
+    .join('\n');
+}

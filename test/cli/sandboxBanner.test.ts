@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+import { sandboxBanner, type StartedSandbox } from '../../src/cli/commands/sandboxBanner.js';
+
+const sandbox = (host: string, session: unknown): StartedSandbox => ({
+  service: { proxyUrl: `http://${host}:8080`, adminUrl: `http://${host}:8081`, session },
+  users: [
+    { username: 'ada', password: 'Sandbox-a-1a!' },
+    { username: 'grace', password: 'Sandbox-g-1a!' },
+  ],
+  adminToken: 'sandbox-admin-token',
+  resetCode: '123456',
+  env: { SCRIBE_CLIENT_ID: 'client' },
+});
+
+describe('the sandbox banner', function () {
+  it('in a container (every interface), prints URLs the host reaches, and says the account is a throwaway', function () {
+    const text = sandboxBanner(sandbox('0.0.0.0', {}), {
+      seconds: 1,
+      mode: 'sigv4',
+      firstLogin: false,
+    });
+    expect(text).not.to.include('0.0.0.0');
+    expect(text).to.include("curl 'http://127.0.0.1:8080/tasks?limit=10'");
+    expect(text).to.include('http://127.0.0.1:8081/admin/session');
+    expect(text).to.include('throwaway');
+  });
+
+  it('on loopback, prints the URLs as they are, with the reset code', function () {
+    const text = sandboxBanner(sandbox('127.0.0.1', {}), {
+      seconds: 1,
+      mode: 'sigv4',
+      firstLogin: false,
+    });
+    expect(text).to.include('reset code:  123456');
+    expect(text).not.to.include('throwaway');
+  });
+});
