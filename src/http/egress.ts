@@ -1,8 +1,8 @@
 import { Agent as HttpAgent, type AgentOptions } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
-import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { AbsoluteFormAgent } from './absoluteFormAgent.js';
 
 /** The egress proxy settings, as curl reads them from the environment. */
 export interface EgressProxy {
@@ -66,7 +66,7 @@ export function egressProxyFor(target: URL, egress: EgressProxy): URL | undefine
 
 /**
  * An agent for calls to `target`: through its egress proxy when there is one (CONNECT for https,
- * absolute-form for http, via the https-proxy-agent and http-proxy-agent libraries), else direct.
+ * absolute-form for http, built from the target's origin and the path as bytes), else direct.
  */
 export function egressAgent(
   target: URL,
@@ -77,7 +77,7 @@ export function egressAgent(
   if (proxy) {
     return target.protocol === 'https:'
       ? new HttpsProxyAgent(proxy, options)
-      : new HttpProxyAgent(proxy, options);
+      : new AbsoluteFormAgent(proxy, target, options);
   }
   return target.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
 }
