@@ -89,16 +89,14 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
   };
 }
 
-/** True for API Gateway's authorizer refusal: `x-amzn-ErrorType: UnauthorizedException`. */
-function isAuthorizerRefusal(res: IncomingMessage, body: Buffer): boolean {
+/**
+ * True for API Gateway's authorizer refusal, which it marks `x-amzn-ErrorType:
+ * UnauthorizedException`. A backend's own 401 is never one, whatever its body says (NestJS
+ * answers `{"message":"Unauthorized"}` too): replaying it would send a POST twice.
+ */
+function isAuthorizerRefusal(res: IncomingMessage): boolean {
   const type = res.headers['x-amzn-errortype'];
-  if (typeof type === 'string' && type.startsWith('UnauthorizedException')) return true;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
-    return parsed.message === 'Unauthorized';
-  } catch {
-    return false;
-  }
+  return typeof type === 'string' && type.startsWith('UnauthorizedException');
 }
 
 /** The raw access token in Authorization, as Scribe's SDK sends it (Scribe API v2). */
@@ -113,8 +111,8 @@ export function bearerAuthorizer(): Authorizer {
         .accessToken(ctx.signal)
         .then((token) => ({ headers: { authorization: token }, used: token }));
     },
-    judge(res, body) {
-      return isAuthorizerRefusal(res, body) ? { kind: 'replay' } : { kind: 'final' };
+    judge(res) {
+      return isAuthorizerRefusal(res) ? { kind: 'replay' } : { kind: 'final' };
     },
     async reauthorize(ctx, rejected) {
       const token = await sessionOf(ctx).replaceAccessToken(rejected.used as string, ctx.signal);

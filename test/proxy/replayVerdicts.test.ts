@@ -45,7 +45,8 @@ describe('proxy: which rejections are replayed', function () {
   it("bearer: only the gateway authorizer's 401 is replayed", function () {
     const header = response({ 'x-amzn-errortype': 'UnauthorizedException:http://internal' });
     expect(bearer.judge(header, Buffer.from('{}'))).to.deep.equal({ kind: 'replay' });
-    expect(bearer.judge(response(), body('Unauthorized'))).to.deep.equal({ kind: 'replay' });
+    // A backend's own 401 is never replayed, whatever its body says.
+    expect(bearer.judge(response(), body('Unauthorized'))).to.deep.equal({ kind: 'final' });
     expect(bearer.judge(response(), body('not your document'))).to.deep.equal({ kind: 'final' });
     expect(bearer.judge(response(), Buffer.from('<html>401</html>'))).to.deep.equal({
       kind: 'final',
