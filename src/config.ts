@@ -1,6 +1,7 @@
 import { parse as parseDotEnv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { readEgress } from './http/egress.js';
 
 /** Everything scribe-proxy is configured with, validated once at start. */
 export interface Config {
@@ -221,19 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
   }
-  // The egress proxy variables, lower-case spelling first, as curl reads them.
-  const egress = (name: 'HTTPS_PROXY' | 'HTTP_PROXY' | 'NO_PROXY'): string | undefined =>
-    env[name.toLowerCase()]?.trim() || text(name);
-  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY'] as const) {
-    const value = egress(name);
-    if (value === undefined) continue;
-    try {
-      const parsed = new URL(value.includes('://') ? value : `http://${value}`);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
-    } catch {
-      problems.push(`invalid setting: ${name} must be an http(s) proxy URL or host:port`);
-    }
-  }
+  // The egress proxy variables, as curl reads them; the CLI reads them with the same reader.
+  const { egress, problems: egressProblems } = readEgress(env);
+  problems.push(...egressProblems);
   const cognitoEndpoint = url('SCRIBE_COGNITO_ENDPOINT')?.toString();
   const identityEndpoint = url('SCRIBE_IDENTITY_ENDPOINT')?.toString();
   const config: Config = {
@@ -266,9 +257,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceS: integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
     logLevel,
-    httpsProxy: egress('HTTPS_PROXY'),
-    httpProxy: egress('HTTP_PROXY'),
-    noProxy: egress('NO_PROXY'),
+    httpsProxy: egress.httpsProxy,
+    httpProxy: egress.httpProxy,
+    noProxy: egress.noProxy,
   };
   if (
     config.proxyPort !== 0 &&

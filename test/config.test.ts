@@ -61,6 +61,23 @@ describe('configuration', function () {
     }
   });
 
+  it('refuses NO_PROXY entries that do not parse, among every other problem', function () {
+    const found = problems({
+      NO_PROXY: 'localhost, 10.0.0.0/33,fd00::/129 [::1]:99999 bad_host!,10.0.0.0/8',
+      https_proxy: 'ftp://corp',
+      LOG_LEVEL: 'loud',
+    }).join('\n');
+    for (const text of ['10.0.0.0/33', 'fd00::/129', '[::1]:99999', 'bad_host!', 'HTTPS_PROXY']) {
+      expect(found, text).to.include(text);
+    }
+    expect(found).to.not.include('10.0.0.0/8:');
+    expect(found).to.include('LOG_LEVEL');
+    expect(found).to.include('SCRIBE_CLIENT_ID');
+    expect(problems({ ...minimal, NO_PROXY: '10.0.0.0/40' }).join()).to.include('0-32');
+    const config = loadConfig({ ...minimal, NO_PROXY: ' [::1]:8080, .svc.cluster.local ' });
+    expect(config.noProxy).to.equal('[::1]:8080, .svc.cluster.local');
+  });
+
   it('sigv4 mode needs an identity pool; bearer mode does not', function () {
     const { SCRIBE_IDENTITY_POOL_ID: _, ...withoutPool } = minimal;
     expect(problems(withoutPool)).to.deep.equal([
