@@ -25,6 +25,10 @@ export interface Config {
   adminPort: number;
   adminToken: string | undefined;
   proxyClientToken: string | undefined;
+  /** Browser origins allowed to use the proxy (PROXY_ALLOWED_ORIGINS); others are refused. */
+  allowedOrigins: string[];
+  /** Host names the proxy answers to beyond loopback (PROXY_ALLOWED_HOSTS). */
+  allowedHosts: string[];
   /** One account from this configuration, or one per client (its own Basic login). */
   sessions: 'shared' | 'per-client';
   /** Per-client mode: most sessions held. */
@@ -67,6 +71,8 @@ export const configVariables = [
   'ADMIN_PORT',
   'ADMIN_TOKEN',
   'PROXY_CLIENT_TOKEN',
+  'PROXY_ALLOWED_ORIGINS',
+  'PROXY_ALLOWED_HOSTS',
   'PROXY_SESSIONS',
   'PROXY_MAX_SESSIONS',
   'PROXY_SESSION_IDLE_S',
@@ -218,6 +224,33 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (proxyClientToken !== undefined && proxyClientToken.length < 16) {
     problems.push('invalid setting: PROXY_CLIENT_TOKEN must be at least 16 characters');
   }
+  const list = (name: Variable) =>
+    (text(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const allowedOrigins = list('PROXY_ALLOWED_ORIGINS');
+  for (const origin of allowedOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      problems.push(
+        `invalid setting: PROXY_ALLOWED_ORIGINS entry ${origin} must be an origin like https://app.example (scheme, host, port if not the default; lower case, no path)`,
+      );
+    }
+  }
+  const allowedHosts = list('PROXY_ALLOWED_HOSTS').map((h) => h.toLowerCase());
+  for (const entry of allowedHosts) {
+    if (!/^(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/.test(entry)) {
+      problems.push(
+        `invalid setting: PROXY_ALLOWED_HOSTS entry ${entry} must be a host name or address, optionally with :port`,
+      );
+    }
+  }
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
@@ -248,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminPort: integer('ADMIN_PORT', 8081, 0, 65535),
     adminToken,
     proxyClientToken,
+    allowedOrigins,
+    allowedHosts,
     sessions: perClient ? 'per-client' : 'shared',
     maxSessions: integer('PROXY_MAX_SESSIONS', 1000, 1, 1_000_000),
     sessionIdleS: integer('PROXY_SESSION_IDLE_S', 1800, 1, 604_800),

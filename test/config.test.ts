@@ -78,6 +78,32 @@ describe('configuration', function () {
     expect(config.noProxy).to.equal('[::1]:8080, .svc.cluster.local');
   });
 
+  it('reads PROXY_ALLOWED_ORIGINS and PROXY_ALLOWED_HOSTS as lists, refusing what is not an origin or a host', function () {
+    const config = loadConfig({
+      ...minimal,
+      PROXY_ALLOWED_ORIGINS: ' https://app.example, http://localhost:3000 ',
+      PROXY_ALLOWED_HOSTS: 'Scribe-Proxy,gw.internal:8080,[::1]',
+    });
+    expect(config.allowedOrigins).to.deep.equal(['https://app.example', 'http://localhost:3000']);
+    expect(config.allowedHosts).to.deep.equal(['scribe-proxy', 'gw.internal:8080', '[::1]']);
+    expect(loadConfig(minimal)).to.include.keys('allowedOrigins', 'allowedHosts');
+    expect(loadConfig(minimal).allowedOrigins).to.deep.equal([]);
+    const found = problems({
+      ...minimal,
+      PROXY_ALLOWED_ORIGINS: 'https://app.example/path,app.example,null',
+      PROXY_ALLOWED_HOSTS: 'ok.example,http://bad.example,bad host',
+    }).join('\n');
+    for (const text of [
+      'https://app.example/path',
+      'app.example',
+      'null',
+      'http://bad.example',
+      'bad host',
+    ]) {
+      expect(found, text).to.include(`entry ${text} must`);
+    }
+  });
+
   it('sigv4 mode needs an identity pool; bearer mode does not', function () {
     const { SCRIBE_IDENTITY_POOL_ID: _, ...withoutPool } = minimal;
     expect(problems(withoutPool)).to.deep.equal([

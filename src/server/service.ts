@@ -139,6 +139,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
       observeLatency: (seconds, status) =>
         metrics.upstreamLatency.observe({ status: String(status) }, seconds),
     },
+    browserGuard: {
+      loopbackBind: isLoopback(config.proxyHost),
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
+    },
     authorizer,
     sessions: sessions.choice,
     maxBodyBytes: config.maxBodyBytes,
