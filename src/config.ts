@@ -5,6 +5,7 @@ import { readTlsFiles, TlsFileError, type TlsFileSettings } from './tlsFiles.js'
 
 export type { TlsFileSettings } from './tlsFiles.js';
 import { describeConfigProblems } from './configProblems.js';
+import { readEgress } from './http/egress.js';
 
 /** Everything scribe-proxy is configured with, validated once at start. */
 export interface Config {
@@ -28,6 +29,10 @@ export interface Config {
   adminPort: number;
   adminToken: string | undefined;
   proxyClientToken: string | undefined;
+  /** Browser origins allowed to use the proxy (PROXY_ALLOWED_ORIGINS); others are refused. */
+  allowedOrigins: string[];
+  /** Host names the proxy answers to beyond loopback (PROXY_ALLOWED_HOSTS). */
+  allowedHosts: string[];
   /** One account from this configuration, or one per client (its own Basic login). */
   sessions: 'shared' | 'per-client';
   /** Per-client mode: most sessions held. */
@@ -78,6 +83,8 @@ export const configVariables = [
   'ADMIN_PORT',
   'ADMIN_TOKEN',
   'PROXY_CLIENT_TOKEN',
+  'PROXY_ALLOWED_ORIGINS',
+  'PROXY_ALLOWED_HOSTS',
   'PROXY_SESSIONS',
   'PROXY_MAX_SESSIONS',
   'PROXY_SESSION_IDLE_S',
@@ -237,6 +244,33 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (proxyClientToken !== undefined && proxyClientToken.length < 16) {
     problems.push('invalid setting: PROXY_CLIENT_TOKEN must be at least 16 characters');
   }
+  const list = (name: Variable) =>
+    (text(name) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const allowedOrigins = list('PROXY_ALLOWED_ORIGINS');
+  for (const origin of allowedOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      problems.push(
+        `invalid setting: PROXY_ALLOWED_ORIGINS entry ${origin} must be an origin like https://app.example (scheme, host, port if not the default; lower case, no path)`,
+      );
+    }
+  }
+  const allowedHosts = list('PROXY_ALLOWED_HOSTS').map((h) => h.toLowerCase());
+  for (const entry of allowedHosts) {
+    if (!/^(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/.test(entry)) {
+      problems.push(
+        `invalid setting: PROXY_ALLOWED_HOSTS entry ${entry} must be a host name or address, optionally with :port`,
+      );
+    }
+  }
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
@@ -245,19 +279,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (logFormat !== 'json' && logFormat !== 'pretty') {
     problems.push('invalid setting: LOG_FORMAT must be json or pretty');
   }
-  // The egress proxy variables, lower-case spelling first, as curl reads them.
-  const egress = (name: 'HTTPS_PROXY' | 'HTTP_PROXY' | 'NO_PROXY'): string | undefined =>
-    env[name.toLowerCase()]?.trim() || text(name);
-  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY'] as const) {
-    const value = egress(name);
-    if (value === undefined) continue;
-    try {
-      const parsed = new URL(value.includes('://') ? value : `http://${value}`);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
-    } catch {
-      problems.push(`invalid setting: ${name} must be an http(s) proxy URL or host:port`);
-    }
-  }
+  // The egress proxy variables, as curl reads them; the CLI reads them with the same reader.
+  const { egress, problems: egressProblems } = readEgress(env);
+  problems.push(...egressProblems);
   const tlsFiles = (
     cert: Variable,
     key: Variable,
@@ -318,6 +342,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminPort: integer('ADMIN_PORT', 8081, 0, 65535),
     adminToken,
     proxyClientToken,
+    allowedOrigins,
+    allowedHosts,
     sessions: perClient ? 'per-client' : 'shared',
     maxSessions: integer('PROXY_MAX_SESSIONS', 1000, 1, 1_000_000),
     sessionIdleS: integer('PROXY_SESSION_IDLE_S', 1800, 1, 604_800),
@@ -328,9 +354,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
     logLevel,
     logFormat: logFormat === 'pretty' ? 'pretty' : 'json',
-    httpsProxy: egress('HTTPS_PROXY'),
-    httpProxy: egress('HTTP_PROXY'),
-    noProxy: egress('NO_PROXY'),
+    httpsProxy: egress.httpsProxy,
+    httpProxy: egress.httpProxy,
+    noProxy: egress.noProxy,
     proxyTls,
     adminTls,
     tlsMinVersion: tlsMinVersion === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1.2',

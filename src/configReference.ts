@@ -133,6 +133,20 @@ export const configReference: readonly ConfigSetting[] = [
     example: 'another-long-random-token-32-chars',
   },
   {
+    name: 'PROXY_ALLOWED_ORIGINS',
+    meaning:
+      'browser origins allowed to use the proxy (comma-separated); other origins and cross-site requests: 403 ([the proxy](proxy.md))',
+    default: 'none',
+    example: 'https://app.example.com',
+  },
+  {
+    name: 'PROXY_ALLOWED_HOSTS',
+    meaning:
+      '`Host` names answered beyond loopback (comma-separated: compose or Service names); on other binds, when set, the only ones',
+    default: 'none',
+    example: 'scribe-proxy,scribe-proxy.default.svc',
+  },
+  {
     name: 'PROXY_SESSIONS',
     meaning:
       '`shared` (one account from this configuration) or `per-client` (each client sends its own login; see [per-client sessions](per-client.md))',

@@ -61,6 +61,49 @@ describe('configuration', function () {
     }
   });
 
+  it('refuses NO_PROXY entries that do not parse, among every other problem', function () {
+    const found = problems({
+      NO_PROXY: 'localhost, 10.0.0.0/33,fd00::/129 [::1]:99999 bad_host!,10.0.0.0/8',
+      https_proxy: 'ftp://corp',
+      LOG_LEVEL: 'loud',
+    }).join('\n');
+    for (const text of ['10.0.0.0/33', 'fd00::/129', '[::1]:99999', 'bad_host!', 'HTTPS_PROXY']) {
+      expect(found, text).to.include(text);
+    }
+    expect(found).to.not.include('10.0.0.0/8:');
+    expect(found).to.include('LOG_LEVEL');
+    expect(found).to.include('SCRIBE_CLIENT_ID');
+    expect(problems({ ...minimal, NO_PROXY: '10.0.0.0/40' }).join()).to.include('0-32');
+    const config = loadConfig({ ...minimal, NO_PROXY: ' [::1]:8080, .svc.cluster.local ' });
+    expect(config.noProxy).to.equal('[::1]:8080, .svc.cluster.local');
+  });
+
+  it('reads PROXY_ALLOWED_ORIGINS and PROXY_ALLOWED_HOSTS as lists, refusing what is not an origin or a host', function () {
+    const config = loadConfig({
+      ...minimal,
+      PROXY_ALLOWED_ORIGINS: ' https://app.example, http://localhost:3000 ',
+      PROXY_ALLOWED_HOSTS: 'Scribe-Proxy,gw.internal:8080,[::1]',
+    });
+    expect(config.allowedOrigins).to.deep.equal(['https://app.example', 'http://localhost:3000']);
+    expect(config.allowedHosts).to.deep.equal(['scribe-proxy', 'gw.internal:8080', '[::1]']);
+    expect(loadConfig(minimal)).to.include.keys('allowedOrigins', 'allowedHosts');
+    expect(loadConfig(minimal).allowedOrigins).to.deep.equal([]);
+    const found = problems({
+      ...minimal,
+      PROXY_ALLOWED_ORIGINS: 'https://app.example/path,app.example,null',
+      PROXY_ALLOWED_HOSTS: 'ok.example,http://bad.example,bad host',
+    }).join('\n');
+    for (const text of [
+      'https://app.example/path',
+      'app.example',
+      'null',
+      'http://bad.example',
+      'bad host',
+    ]) {
+      expect(found, text).to.include(`entry ${text} must`);
+    }
+  });
+
   it('sigv4 mode needs an identity pool; bearer mode does not', function () {
     const { SCRIBE_IDENTITY_POOL_ID: _, ...withoutPool } = minimal;
     expect(problems(withoutPool)).to.deep.equal([

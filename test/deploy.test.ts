@@ -216,6 +216,40 @@ describe('deployment files', function () {
     ]);
   });
 
+  it('every example answers the Host names its clients use, and only those (PROXY_ALLOWED_HOSTS)', async function () {
+    const compose = parseAllDocuments(await read('docker-compose.yml'))[0]?.toJS() as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const composeHosts = compose.services['scribe-proxy']?.environment?.['PROXY_ALLOWED_HOSTS'];
+    expect(composeHosts?.split(',')).to.include('scribe-proxy');
+    expect(compose.services['app']?.environment?.['SCRIBE_BASE_URL']).to.equal(
+      'http://scribe-proxy:8080',
+    );
+    const docs = await manifests();
+    const envOf = (file: string) => {
+      const deployment = docs.find((m) => m.file === file && m.doc.kind === 'Deployment')?.doc;
+      const spec = deployment?.spec as { template: { spec: PodSpec } };
+      const pod = spec.template.spec as unknown as Record<
+        string,
+        Array<{ name: string; env?: Array<{ name: string; value?: string }> }> | undefined
+      >;
+      const container = [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])].find(
+        (c) => c.name === 'scribe-proxy',
+      );
+      return Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+    };
+    const gatewayHosts = envOf('gateway.yaml')['PROXY_ALLOWED_HOSTS']?.split(',') ?? [];
+    const serviceName = docs.find((m) => m.file === 'gateway.yaml' && m.doc.kind === 'Service')?.doc
+      .metadata?.name;
+    const ingress = docs.find((m) => m.file === 'gateway.yaml' && m.doc.kind === 'Ingress')?.doc
+      .spec as { rules: Array<{ host: string }> };
+    expect(gatewayHosts).to.include.members([
+      serviceName ?? '-',
+      ...ingress.rules.map((r) => r.host),
+    ]);
+    expect(envOf('sidecar.yaml')['PROXY_ALLOWED_HOSTS']).to.equal('localhost');
+  });
+
   it('the image runs the Node LTS that CI tests on, pinned to an exact version', async function () {
     const tested = /^NODE_LTS=(\d+\.\d+\.\d+)$/m.exec(await read('.ci/run'))?.[1];
     expect(tested).to.be.a('string');

@@ -2,7 +2,7 @@ import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, canPrompt } from './prompt.js';
 import { environmentWithDotEnv } from '../config.js';
-import { egressFromEnv } from '../http/index.js';
+import { readEgress } from '../http/index.js';
 import { cognitoAgents } from '../server/index.js';
 import { UsageError } from './usage.js';
 import type { OptionSpec } from './options.js';
@@ -99,9 +99,16 @@ export function authFrom(values: Record<string, string | undefined>): ScribeAuth
         cognitoEndpoint: values['cognito-endpoint'],
         identityEndpoint: values['identity-endpoint'],
       },
-      egressFromEnv(environmentWithDotEnv()),
+      egressSettings(),
     ),
   });
+}
+
+/** The egress proxy settings, read and checked as `serve` reads them; a problem is a usage error. */
+function egressSettings() {
+  const { egress, problems } = readEgress(environmentWithDotEnv());
+  if (problems.length > 0) throw new UsageError(`invalid configuration: ${problems.join('; ')}`);
+  return egress;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { isChallenge, ScribeAuth } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { egressFromEnv } from '../http/index.js';
 import { cognitoAgents } from '../server/index.js';
 import { readSessionFile } from '../session/index.js';
 
@@ -39,7 +38,11 @@ export async function checkOnline(
       cognitoIdentityProvider: config.cognitoEndpoint,
       cognitoIdentity: config.identityEndpoint,
     },
-    agents: cognitoAgents(config, egressFromEnv(env)),
+    agents: cognitoAgents(config, {
+      httpsProxy: config.httpsProxy,
+      httpProxy: config.httpProxy,
+      noProxy: config.noProxy,
+    }),
   });
   try {
     const fromFile = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;

@@ -1,5 +1,9 @@
 export { errorBody, sendJsonError } from './errorBody.js';
 export { bearerCheck, bearerToken } from './bearerCheck.js';
 export { operatorNextStep } from './operatorNextStep.js';
-export { egressAgent, egressFromEnv, egressProxyFor, type EgressProxy } from './egress.js';
-export { basicCredentials, type BasicCredentials } from './basicCredentials.js';
+export { egressAgent, readEgress, egressProxyFor, type EgressProxy } from './egress.js';
+export {
+  basicCredentials,
+  CredentialsNotUtf8Error,
+  type BasicCredentials,
+} from './basicCredentials.js';

@@ -22,9 +22,12 @@ function sessionOf(ctx: ProxyContext): SessionSource {
   return ctx.session;
 }
 
-/** What an upstream rejection means: replay once after a refresh, clock skew, or final. */
+/**
+ * What an upstream rejection means: replay once after a refresh; clock skew (`offsetMs`: how far
+ * the gateway's clock is ahead of ours, undefined when it did not say); or final.
+ */
 export type RejectionVerdict =
-  { kind: 'replay' } | { kind: 'clock-skew'; skewS: number | undefined } | { kind: 'final' };
+  { kind: 'replay' } | { kind: 'clock-skew'; offsetMs: number | undefined } | { kind: 'final' };
 
 /** How a request is authorised upstream, and when a rejection means "refresh and replay once". */
 export interface Authorizer {
@@ -37,15 +40,34 @@ export interface Authorizer {
   authorize(ctx: ProxyContext): Authorization | Promise<Authorization>;
   /** Judge a rejection (status `rejectionStatus`) from its headers and body. */
   judge(res: IncomingMessage, body: Buffer): RejectionVerdict;
-  /** The upstream refused `rejected.used`: authorise again with what replaced it. */
-  reauthorize(ctx: ProxyContext, rejected: Authorization): Promise<Authorization>;
+  /**
+   * The upstream refused `rejected` for what `verdict` says: authorise again, with what replaced
+   * the stale secret, or on the gateway's clock.
+   */
+  reauthorize(
+    ctx: ProxyContext,
+    rejected: Authorization,
+    verdict: RejectionVerdict,
+  ): Promise<Authorization>;
 }
 
 // API Gateway's words for a security token a refresh can cure. Never replayed: a signature
 // mismatch, an IAM denial, "Missing Authentication Token" (each would fail the same way again).
 const staleToken = /security token included in the request is (expired|invalid)/i;
-// Clock skew: the signature's date is outside the gateway's five minutes. A refresh cannot fix it.
+// Clock skew: the signature's date is outside the gateway's five minutes. A refresh cannot fix it;
+// signing on the gateway's clock does.
 const skewed = /signature expired|signature not yet current/i;
+
+/**
+ * How far the gateway's clock is ahead of ours, from the `Date` of its refusal (as AWS SDKs read
+ * it), else from the times in its message added to the offset the request was signed with.
+ */
+function gatewayClockOffset(res: IncomingMessage, text: string, signedWithMs: number) {
+  const date = Date.parse(res.headers.date ?? '');
+  if (Number.isFinite(date)) return date - Date.now();
+  const skewS = clockSkewSeconds(text);
+  return skewS === undefined ? undefined : signedWithMs + skewS * 1000;
+}
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
 export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
@@ -55,18 +77,23 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
   // One hot-path signer per credential set: its key, scope and header block are reused until the
   // session replaces the credentials (a new object), and dropped with them.
   const signers = new WeakMap<SessionCredentials, HotPathSigner>();
+  // Every signature is made on the gateway's clock once it said ours is off (flow step 10).
+  let clockOffsetMs = 0;
   const sign = (ctx: ProxyContext, credentials: SessionCredentials): Authorization => {
     let signer = signers.get(credentials);
     if (!signer) {
       signer = new HotPathSigner(credentials, scope, host);
       signers.set(credentials, signer);
     }
-    const headers = signer.sign({
-      method: ctx.req.method ?? 'GET',
-      path: ctx.upstreamPath,
-      canonicalQuery: ctx.canonicalQuery,
-      payloadHash: ctx.payloadHash,
-    });
+    const headers = signer.sign(
+      {
+        method: ctx.req.method ?? 'GET',
+        path: ctx.upstreamPath,
+        canonicalQuery: ctx.canonicalQuery,
+        payloadHash: ctx.payloadHash,
+      },
+      Date.now() + clockOffsetMs,
+    );
     return { headers, used: credentials };
   };
   return {
@@ -77,28 +104,32 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
       if (typeof held === 'object') return sign(ctx, held);
       return session.credentials(ctx.signal).then((credentials) => sign(ctx, credentials));
     },
-    judge(_res, body) {
+    judge(res, body) {
       const text = body.toString('utf8');
-      if (skewed.test(text)) return { kind: 'clock-skew', skewS: clockSkewSeconds(text) };
+      if (skewed.test(text)) {
+        return { kind: 'clock-skew', offsetMs: gatewayClockOffset(res, text, clockOffsetMs) };
+      }
       return staleToken.test(text) ? { kind: 'replay' } : { kind: 'final' };
     },
-    async reauthorize(ctx, rejected) {
+    async reauthorize(ctx, rejected, verdict) {
       const stale = rejected.used as SessionCredentials;
+      if (verdict.kind === 'clock-skew' && verdict.offsetMs !== undefined) {
+        clockOffsetMs = verdict.offsetMs;
+        return sign(ctx, stale);
+      }
       return sign(ctx, await sessionOf(ctx).replaceCredentials(stale, ctx.signal));
     },
   };
 }
 
-/** True for API Gateway's authorizer refusal: `x-amzn-ErrorType: UnauthorizedException`. */
-function isAuthorizerRefusal(res: IncomingMessage, body: Buffer): boolean {
+/**
+ * True for API Gateway's authorizer refusal, which it marks `x-amzn-ErrorType:
+ * UnauthorizedException`. A backend's own 401 is never one, whatever its body says (NestJS
+ * answers `{"message":"Unauthorized"}` too): replaying it would send a POST twice.
+ */
+function isAuthorizerRefusal(res: IncomingMessage): boolean {
   const type = res.headers['x-amzn-errortype'];
-  if (typeof type === 'string' && type.startsWith('UnauthorizedException')) return true;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
-    return parsed.message === 'Unauthorized';
-  } catch {
-    return false;
-  }
+  return typeof type === 'string' && type.startsWith('UnauthorizedException');
 }
 
 /** The raw access token in Authorization, as Scribe's SDK sends it (Scribe API v2). */
@@ -113,8 +144,8 @@ export function bearerAuthorizer(): Authorizer {
         .accessToken(ctx.signal)
         .then((token) => ({ headers: { authorization: token }, used: token }));
     },
-    judge(res, body) {
-      return isAuthorizerRefusal(res, body) ? { kind: 'replay' } : { kind: 'final' };
+    judge(res) {
+      return isAuthorizerRefusal(res) ? { kind: 'replay' } : { kind: 'final' };
     },
     async reauthorize(ctx, rejected) {
       const token = await sessionOf(ctx).replaceAccessToken(rejected.used as string, ctx.signal);

@@ -45,7 +45,7 @@ export interface ProxyContext {
   rejection?: { body: Buffer; complete: boolean };
   upstreamStatus?: number;
   replayed: boolean;
-  /** Seconds our clock is behind the upstream's, when it said "Signature expired". */
+  /** Seconds our clock is behind the upstream's, when it refused a signature as skewed. */
   clockSkewS?: number;
   /** Why the response broke off after it had started (logged; the client sees a cut stream). */
   brokenBy?: string;

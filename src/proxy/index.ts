@@ -14,3 +14,4 @@ export {
   type RequestRecord,
 } from './pipeline.js';
 export { ProxyError, sendError } from './ProxyError.js';
+export { type BrowserGuard } from './refuseBrowsers.js';

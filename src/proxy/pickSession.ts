@@ -1,4 +1,4 @@
-import { basicCredentials } from '../http/index.js';
+import { basicCredentials, CredentialsNotUtf8Error } from '../http/index.js';
 import { ClientLoginError, type RefusedOutcome, type SessionCache } from '../session/index.js';
 import type { SessionSource } from './authorizers.js';
 import type { Pass } from './context.js';
@@ -79,6 +79,16 @@ function refused(err: ClientLoginError): ProxyError {
   );
 }
 
+/** The client's Basic login; bytes that are not UTF-8 are a 400, never a login attempt. */
+function clientLogin(header: string | undefined) {
+  try {
+    return basicCredentials(header);
+  } catch (err) {
+    if (!(err instanceof CredentialsNotUtf8Error)) throw err;
+    throw new ProxyError(400, 'bad_credentials', 'the Basic credentials must be UTF-8 (RFC 7617)');
+  }
+}
+
 /**
  * Flow step 3, the session: the shared one; or in per-client mode the client's own Scribe login
  * (`Authorization: Basic`), logged in once and kept in the session cache. No login: 401 with a
@@ -93,7 +103,7 @@ export function pickSession(choice: SessionChoice): Pass {
   }
   const { cache } = choice;
   return async (ctx) => {
-    const login = basicCredentials(ctx.req.headers.authorization);
+    const login = clientLogin(ctx.req.headers.authorization);
     if (!login) {
       throw new ProxyError(
         401,

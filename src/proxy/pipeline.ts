@@ -7,6 +7,7 @@ import { createContext, type Pass, type ProxyContext } from './context.js';
 import { pickSession, type SessionChoice } from './pickSession.js';
 import { ProxyError, sendError } from './ProxyError.js';
 import { readBody } from './readBody.js';
+import { loopbackOnly, refuseBrowsers, type BrowserGuard } from './refuseBrowsers.js';
 import { rejectNonOriginForm } from './rejectNonOriginForm.js';
 import { replayOnce } from './replayOnce.js';
 import { requestIdFor } from './requestId.js';
@@ -42,6 +43,8 @@ export interface ProxyOptions {
   /** Longest pause in a client's upload before it is dropped with 408. */
   bodyIdleTimeoutMs: number;
   clientToken: string | undefined;
+  /** Which browser requests and Host names are refused (default: loopback names only). */
+  browserGuard?: BrowserGuard;
   onDone?: (record: RequestRecord) => void;
   /** Called with what went wrong when a request ends in 500 (a bug), for the log. */
   onInternalError?: (err: unknown, requestId: string) => void;
@@ -67,6 +70,7 @@ const cutByShutdown = () =>
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const passes: Pass[] = [
     rejectNonOriginForm,
+    refuseBrowsers(options.browserGuard ?? loopbackOnly),
     checkClientToken(options.clientToken, options.sessions.kind),
     pickSession(options.sessions),
     upstreamTarget(options.upstream.url),

@@ -41,9 +41,9 @@ function readRejection(res: IncomingMessage): Promise<{ body: Buffer; complete: 
 }
 
 /**
- * Replay once, only for a rejection a refresh can cure (flow step 10). The body was buffered and
- * the gateway refused the request before any backend saw it, so sending it again is safe. Clock
- * skew ("Signature expired") is never replayed: it is noted for the log instead.
+ * Send again at most once, only for a rejection made before any backend saw the request and that
+ * the proxy can cure (flow step 10): a stale token (refresh, then replay), or clock skew (sign
+ * again on the gateway's clock). The body was buffered, so sending it again is safe.
  */
 export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
   const judgeAndReplay = async (ctx: ProxyContext, res: IncomingMessage) => {
@@ -51,14 +51,15 @@ export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
     ctx.rejection = rejection;
     if (!rejection.complete) return;
     const verdict = authorizer.judge(res, rejection.body);
+    if (verdict.kind === 'final') return;
     if (verdict.kind === 'clock-skew') {
-      ctx.clockSkewS = verdict.skewS ?? Number.NaN;
-      return;
+      ctx.clockSkewS =
+        verdict.offsetMs === undefined ? Number.NaN : Math.round(verdict.offsetMs / 1000);
+      if (verdict.offsetMs === undefined) return;
     }
-    if (verdict.kind !== 'replay') return;
     const rejected = ctx.authorization;
     if (!rejected) return;
-    ctx.authorization = await withSession(() => authorizer.reauthorize(ctx, rejected));
+    ctx.authorization = await withSession(() => authorizer.reauthorize(ctx, rejected, verdict));
     ctx.replayed = true;
     ctx.rejection = undefined;
     ctx.upstreamResponse = await sendUpstream(ctx, upstream);

@@ -4,7 +4,7 @@ import type { RequestRecord } from '../proxy/index.js';
 /**
  * What happens when a proxied request ends: one metric and one log line (through the
  * non-redacting request logger: a RequestRecord holds no secret by construction), and a warning
- * when the upstream's clock disagrees with ours.
+ * when the upstream's clock disagrees with ours (the proxy then signs on the upstream's clock).
  */
 export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRecord) => void {
   const lines = requestLogger(logger);
@@ -20,7 +20,7 @@ export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRe
     if (record.clockSkewS !== undefined) {
       logger.warn(
         { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
-        `the upstream refused a signature as expired: this machine's clock is about ${record.clockSkewS} s off; fix its time (NTP). Not replayed.`,
+        `the upstream refused a signature as outside its 5 minutes: this machine's clock is about ${record.clockSkewS} s behind the gateway's; requests are now signed on the gateway's clock (this one was sent again); fix this machine's time (NTP)`,
       );
     }
   };

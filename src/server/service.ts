@@ -1,5 +1,5 @@
 import { ScribeAuth } from '../auth/index.js';
-import type { Config } from '../config.js';
+import { isLoopback, type Config } from '../config.js';
 import {
   createLogger,
   createMetrics,
@@ -126,6 +126,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
       freshAgent: freshUpstreamAgent(config.apiUrl, egress),
       observeLatency: (seconds, status) =>
         metrics.upstreamLatency.observe({ status: String(status) }, seconds),
+    },
+    browserGuard: {
+      loopbackBind: isLoopback(config.proxyHost),
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
     },
     authorizer,
     sessions: sessions.choice,

@@ -106,6 +106,16 @@ describe('the scribe-proxy CLI', function () {
     );
   });
 
+  it('reads the egress variables as serve does: a bad NO_PROXY entry exits 2 before Cognito', async function () {
+    const result = await run(['tokens', '--username', 'cli-user'], {
+      ...env,
+      SCRIBE_PASSWORD: 'Cli-Passw0rd!',
+      NO_PROXY: '127.0.0.0/33',
+    });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('NO_PROXY entry 127.0.0.0/33');
+  });
+
   it('no password and no terminal: says how to give one, exit 2', async function () {
     const result = await run(['tokens', '--username', 'cli-user'], env);
     expect(result.code).to.equal(2);

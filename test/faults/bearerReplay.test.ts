@@ -34,6 +34,25 @@ describe('faults: bearer-mode rejections', function () {
     await service.close(1000);
   });
 
+  it('a backend 401 saying "Unauthorized" (NestJS\'s default) goes back as it came, never replayed', async function () {
+    const { service, logs } = await proxy();
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(401, { 'content-type': 'application/json', 'x-backend': 'nest' });
+      res.end('{"statusCode":401,"message":"Unauthorized"}');
+      return true;
+    };
+    for (let i = 0; i < 3; i++) {
+      const answer = await call(service.proxyUrl, { method: 'POST', path: '/nest', body: 'once' });
+      expect(answer.status).to.equal(401);
+      expect(answer.headers['x-backend']).to.equal('nest');
+      expect(answer.json()).to.deep.equal({ statusCode: 401, message: 'Unauthorized' });
+    }
+    expect(world.upstream.arrivals).to.have.length(3);
+    const records = await logs.requests('/nest');
+    expect(records.map((r) => r['replayed'])).to.deep.equal([false, false, false]);
+    await service.close(1000);
+  });
+
   it("the gateway authorizer's 401 (x-amzn-ErrorType: UnauthorizedException) is replayed once", async function () {
     const { service } = await proxy();
     let first = true;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,41 @@ describe('faults: a network where every outbound call must go through an egress 
       expect(egress.calls).to.deep.equal([]);
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it('a client target that looks like another host (//host, /\\host, dot segments) still reaches only the configured upstream, byte-exact', async function () {
+    // The attacker's collector: a second local server that must never see a request.
+    const stolen: string[] = [];
+    const collector = createHttpServer((req, res) => {
+      stolen.push(`${req.method} ${req.url} ${String(req.headers.authorization)}`);
+      res.end('collected');
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const attacker = `127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    // No base path: the client's path is the whole upstream path.
+    const proxy = await serve({ HTTP_PROXY: egress.url, SCRIBE_API_URL: world.upstream.url });
+    try {
+      for (const path of [
+        `//${attacker}/collect`,
+        `/\\${attacker}/collect`,
+        `/\\/${attacker}/collect?q=1`,
+        '/a/%2e%2e/b/./c',
+      ]) {
+        egress.calls.length = 0;
+        world.upstream.arrivals.length = 0;
+        const answer = await call(proxy.proxyUrl, { path });
+        expect(world.upstream.arrivals.map((a) => a.url)).to.deep.equal([path]);
+        // The verifier (aws4) and the signer read a raw backslash differently; a signature
+        // refusal still proves the request reached the configured upstream.
+        if (!path.includes('\\')) expect(answer.status, answer.body.toString()).to.equal(200);
+        expect(egress.calls.map((c) => c.target)).to.deep.equal([`${world.upstream.url}${path}`]);
+        expect(world.upstream.arrivals.map((a) => a.url)).to.deep.equal([path]);
+      }
+      expect(stolen).to.deep.equal([]);
+    } finally {
+      await proxy.stop();
+      await new Promise<void>((resolve) => collector.close(() => resolve()));
     }
   });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { basicCredentials } from '../../src/http/index.js';
+import { basicCredentials, CredentialsNotUtf8Error } from '../../src/http/index.js';
 
 const encode = (text: string) => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`;
 
@@ -34,6 +34,18 @@ describe('http: Basic credentials', function () {
       encode(`me:${'p'.repeat(257)}`),
     ]) {
       expect(basicCredentials(header), String(header)).to.equal(undefined);
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 instead of decoding them lossily (p\\xe4ss and p\\xf6ss stay apart)', function () {
+    for (const bytes of [
+      [0x6d, 0x65, 0x3a, 0x70, 0xe4, 0x73, 0x73], // me:p\xe4ss (Latin-1)
+      [0x6d, 0x65, 0x3a, 0x70, 0xf6, 0x73, 0x73], // me:p\xf6ss
+      [0xff, 0x3a, 0x70, 0x77], // an invalid byte in the user name
+      [0x6d, 0x65, 0x3a, 0xed, 0xa0, 0x80], // an encoded surrogate
+    ]) {
+      const header = `Basic ${Buffer.from(bytes).toString('base64')}`;
+      expect(() => basicCredentials(header), header).to.throw(CredentialsNotUtf8Error);
     }
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { egressFromEnv, egressProxyFor } from '../../src/http/index.js';
+import { egressProxyFor, readEgress } from '../../src/http/index.js';
 
 const proxy = (target: string, env: Record<string, string>) =>
-  egressProxyFor(new URL(target), egressFromEnv(env))?.href;
+  egressProxyFor(new URL(target), readEgress(env).egress)?.href;
 
 describe('egress proxy choice (as curl reads the environment)', function () {
   const env = { HTTPS_PROXY: 'http://corp-proxy:3128', HTTP_PROXY: 'plain-proxy:8080' };
@@ -38,5 +38,39 @@ describe('egress proxy choice (as curl reads the environment)', function () {
     expect(no('10.0.0.0/8', 'http://11.2.3.4/')).to.not.equal(undefined);
     expect(no('api.internal:8443', 'https://api.internal:8443/')).to.equal(undefined);
     expect(no('api.internal:8443', 'https://api.internal/')).to.not.equal(undefined);
+  });
+
+  it('NO_PROXY: prefixes are bounded (no widening), IPv6 CIDRs and bracketed IPv6 with a port match', function () {
+    const no = (NO_PROXY: string, target: string) => proxy(target, { ...env, NO_PROXY });
+    expect(readEgress({ NO_PROXY: '10.0.0.0/33' }).problems.join()).to.include('0-32');
+    expect(readEgress({ NO_PROXY: '10.0.0.0/40' }).problems.join()).to.include('0-32');
+    expect(readEgress({ NO_PROXY: '::/129' }).problems.join()).to.include('0-128');
+    // An entry refused at start exempts nothing.
+    expect(no('10.0.0.0/33', 'http://11.1.2.3/')).to.not.equal(undefined);
+    expect(no('10.0.0.0/40', 'http://10.9.9.9/')).to.not.equal(undefined);
+    expect(no('[::1]:8080', 'http://[::1]:8080/')).to.equal(undefined);
+    expect(no('[::1]:8080', 'http://[::1]:9000/')).to.not.equal(undefined);
+    expect(no('::1', 'http://[::1]:9000/')).to.equal(undefined);
+    expect(no('fd00::/8', 'http://[fd12::3]/')).to.equal(undefined);
+    expect(no('fd00::/8', 'http://[fe80::1]/')).to.not.equal(undefined);
+    expect(no('10.1.2.3/32', 'http://10.1.2.3/')).to.equal(undefined);
+    expect(no('10.1.2.3/32', 'http://10.1.2.4/')).to.not.equal(undefined);
+    expect(no('0.0.0.0/0', 'http://192.0.2.1/')).to.equal(undefined);
+  });
+
+  it('trims the variables, and says what is wrong with each', function () {
+    const { egress, problems } = readEgress({
+      HTTP_PROXY: ' http://proxy:3128\n',
+      NO_PROXY: 'a.example,, b.example ',
+    });
+    expect(egress).to.deep.equal({
+      httpsProxy: undefined,
+      httpProxy: 'http://proxy:3128',
+      noProxy: 'a.example,, b.example',
+    });
+    expect(problems).to.deep.equal([]);
+    expect(readEgress({ NO_PROXY: 'exa mple.com,ok.example,[10.0.0.1]' }).problems).to.have.length(
+      1,
+    );
   });
 });

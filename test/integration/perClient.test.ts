@@ -121,6 +121,24 @@ describe('per-client mode: one session per client login (sigv4)', function () {
     await service.close(1000);
   });
 
+  it('Basic credentials that are not UTF-8 are refused with 400 before Cognito is asked', async function () {
+    const { service } = await gateway(world, relay);
+    const loginsBefore = relay.count('InitiateAuth');
+    const latin1 = Buffer.concat([
+      Buffer.from('acct-00:p'),
+      Buffer.from([0xe4]),
+      Buffer.from('ss'),
+    ]);
+    const answer = await call(service.proxyUrl, {
+      path: '/who/latin1',
+      headers: { authorization: `Basic ${latin1.toString('base64')}` },
+    });
+    expect(answer.status).to.equal(400);
+    expect(answer.json<{ error: { code: string } }>().error.code).to.equal('bad_credentials');
+    expect(relay.count('InitiateAuth')).to.equal(loginsBefore);
+    await service.close(1000);
+  });
+
   it('a wrong password never reaches a cached session, and repeated failures do not reach Cognito', async function () {
     const { service, logs } = await gateway(world, relay);
     const { username, password } = accounts[3]!;

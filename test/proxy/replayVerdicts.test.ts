@@ -25,7 +25,18 @@ describe('proxy: which rejections are replayed', function () {
     }
   });
 
-  it('sigv4: "Signature expired" and "not yet current" are clock skew, with the skew', function () {
+  it('sigv4: "Signature expired" and "not yet current" are clock skew, the offset read from the gateway\'s Date', function () {
+    const inTenMinutes = new Date(Date.now() + 600_000).toUTCString();
+    const verdict = sigv4.judge(
+      response({ date: inTenMinutes }),
+      body(
+        'Signature expired: 20261129T100000Z is now earlier than 20261129T100500Z (20261129T101000Z - 5 min.)',
+      ),
+    );
+    expect(verdict.kind).to.equal('clock-skew');
+    const offsetMs = verdict.kind === 'clock-skew' ? (verdict.offsetMs ?? 0) : 0;
+    expect(Math.abs(offsetMs - 600_000)).to.be.below(2000);
+    // Without a Date header, the times in the message say it.
     expect(
       sigv4.judge(
         response(),
@@ -33,19 +44,23 @@ describe('proxy: which rejections are replayed', function () {
           'Signature expired: 20261129T100000Z is now earlier than 20261129T100500Z (20261129T101000Z - 5 min.)',
         ),
       ),
-    ).to.deep.equal({ kind: 'clock-skew', skewS: 600 });
+    ).to.deep.equal({ kind: 'clock-skew', offsetMs: 600_000 });
+    expect(sigv4.judge(response(), body('Signature expired'))).to.deep.equal({
+      kind: 'clock-skew',
+      offsetMs: undefined,
+    });
     expect(
       clockSkewSeconds(
         'Signature not yet current: 20261129T101000Z is still later than 20261129T100500Z (20261129T100000Z + 5 min.)',
       ),
     ).to.equal(-600);
-    expect(clockSkewSeconds('Signature expired')).to.equal(undefined);
   });
 
   it("bearer: only the gateway authorizer's 401 is replayed", function () {
     const header = response({ 'x-amzn-errortype': 'UnauthorizedException:http://internal' });
     expect(bearer.judge(header, Buffer.from('{}'))).to.deep.equal({ kind: 'replay' });
-    expect(bearer.judge(response(), body('Unauthorized'))).to.deep.equal({ kind: 'replay' });
+    // A backend's own 401 is never replayed, whatever its body says.
+    expect(bearer.judge(response(), body('Unauthorized'))).to.deep.equal({ kind: 'final' });
     expect(bearer.judge(response(), body('not your document'))).to.deep.equal({ kind: 'final' });
     expect(bearer.judge(response(), Buffer.from('<html>401</html>'))).to.deep.equal({
       kind: 'final',

@@ -23,12 +23,14 @@ export class ForwardProxy {
       const target = req.url ?? '';
       this.calls.push({ kind: 'absolute-form', target });
       const url = new URL(target);
+      // The path exactly as asked for (a URL parser would turn `\\` into `/`, `/a/../b` into `/b`).
+      const authorityEnd = target.indexOf('/', `${url.protocol}//`.length);
       const upstream = request(
         {
           hostname: url.hostname,
           port: url.port,
           method: req.method,
-          path: `${url.pathname}${url.search}`,
+          path: authorityEnd === -1 ? '/' : target.slice(authorityEnd),
           headers: req.headers,
         },
         (answer) => {

@@ -31,6 +31,11 @@ export const apiGatewayMessages = {
 const authPattern =
   /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
+/** A time as SigV4 writes it: 20261129T100000Z. */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
 function literalPlusInQuery(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q + 1) + url.slice(q + 1).replace(/\+/g, '%2B');
@@ -76,8 +81,16 @@ export function verifySigV4(
   const signedAt = Date.parse(
     amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
   );
-  if (!Number.isFinite(signedAt) || Math.abs(now.getTime() - signedAt) > 5 * 60 * 1000) {
-    return { ok: false, message: `Signature expired: ${amzDate} is outside the 5 minute window` };
+  const window = 5 * 60 * 1000;
+  if (!Number.isFinite(signedAt)) return { ok: false, message: 'x-amz-date is malformed' };
+  // API Gateway's words, with its own clock's times in them.
+  if (signedAt < now.getTime() - window) {
+    const message = `Signature expired: ${amzDate} is now earlier than ${stamp(now.getTime() - window)} (${stamp(now.getTime())} - 5 min.)`;
+    return { ok: false, message };
+  }
+  if (signedAt > now.getTime() + window) {
+    const message = `Signature not yet current: ${amzDate} is still later than ${stamp(now.getTime() + window)} (${stamp(now.getTime())} + 5 min.)`;
+    return { ok: false, message };
   }
   const signedHeaders = signedList.split(';');
   if (!signedHeaders.includes('host')) return { ok: false, message: 'host must be signed' };

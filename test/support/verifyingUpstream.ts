@@ -30,6 +30,11 @@ export class VerifyingUpstream {
   /** Answer a verified request yourself; return false to fall back to the echo. */
   respond: ((arrival: Arrival, res: ServerResponse) => boolean | Promise<boolean>) | undefined;
   url = '';
+  /**
+   * How far this gateway's clock is ahead of the machine's (negative: behind): signatures are
+   * judged on it and its `Date` header tells it, as API Gateway's does.
+   */
+  clockOffsetMs = 0;
   /** TCP connections accepted so far. */
   connections = 0;
   readonly #options: VerifyingUpstreamOptions;
@@ -66,6 +71,7 @@ export class VerifyingUpstream {
       { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
       { region: this.#options.region ?? 'eu-west-2', service: 'execute-api' },
       this.#options.resolve ?? (() => undefined),
+      new Date(Date.now() + this.clockOffsetMs),
     );
     return verdict.ok
       ? { ok: true, accessKeyId: verdict.accessKeyId }
@@ -77,6 +83,7 @@ export class VerifyingUpstream {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const verdict = await this.#verify(req, body);
+    res.setHeader('date', new Date(Date.now() + this.clockOffsetMs).toUTCString());
     const arrival: Arrival = {
       method: req.method ?? '',
       url: req.url ?? '',

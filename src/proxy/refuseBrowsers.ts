@@ -1,0 +1,85 @@
+import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Pass } from './context.js';
+import { ProxyError } from './ProxyError.js';
+
+/** Which browsers' requests and which `Host` names the proxy answers. */
+export interface BrowserGuard {
+  /** The proxy listens on a loopback address: loopback `Host` names are its own. */
+  loopbackBind: boolean;
+  /** `PROXY_ALLOWED_HOSTS`: names (or name:port) the proxy answers to beyond loopback. */
+  allowedHosts: readonly string[];
+  /** `PROXY_ALLOWED_ORIGINS`: browser origins allowed to use the proxy (`https://app.example`). */
+  allowedOrigins: readonly string[];
+}
+
+/** Loopback bind, nothing else allowed: the safe default on a workstation. */
+export const loopbackOnly: BrowserGuard = {
+  loopbackBind: true,
+  allowedHosts: [],
+  allowedOrigins: [],
+};
+
+/** The name of a Host header value, lower case, without port or IPv6 brackets. */
+function hostName(host: string): string {
+  const lower = host.toLowerCase();
+  if (lower.startsWith('['))
+    return lower.slice(1, lower.indexOf(']') === -1 ? undefined : lower.indexOf(']'));
+  const colon = lower.lastIndexOf(':');
+  return colon === -1 ? lower : lower.slice(0, colon);
+}
+
+/** True for `localhost` (and its subdomains, which resolve to loopback), 127/8 and ::1. */
+export function isLoopbackName(name: string): boolean {
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (isIP(name) === 4) return name.startsWith('127.');
+  return name === '::1';
+}
+
+function hostAllowed(host: string, guard: BrowserGuard): boolean {
+  const name = hostName(host);
+  const listed = guard.allowedHosts.some((entry) =>
+    entry.includes(':') && !entry.startsWith('[') ? entry === host.toLowerCase() : entry === name,
+  );
+  if (guard.loopbackBind) return listed || isLoopbackName(name);
+  return guard.allowedHosts.length === 0 || listed;
+}
+
+const refused = (code: string, message: string) => new ProxyError(403, code, message);
+
+/**
+ * Browsers are not clients (flow step 1): the legacy apps this proxy serves send neither `Origin`
+ * nor `Sec-Fetch-Site`, while a web page on another site does (a no-cors POST still goes out and
+ * would be signed). Refuse a request a browser marks `cross-site` or `same-site`, or whose
+ * `Origin` is not the proxy's own or allowed; and against DNS rebinding, a `Host` that is not
+ * the proxy's (loopback names on a loopback bind, else PROXY_ALLOWED_HOSTS when set). All this
+ * before the body is read.
+ */
+export function refuseBrowsers(guard: BrowserGuard): Pass {
+  const origins = new Set(guard.allowedOrigins);
+  return (ctx) => {
+    const { headers } = ctx.req;
+    const host = headers.host;
+    if (host !== undefined && !hostAllowed(host, guard)) {
+      throw refused(
+        'host_refused',
+        `this proxy does not answer to the host name ${JSON.stringify(host.slice(0, 100))} (DNS rebinding protection); add it to PROXY_ALLOWED_HOSTS if clients use it`,
+      );
+    }
+    const site = headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') {
+      throw refused(
+        'cross_site_refused',
+        `a browser sent this request from another site (Sec-Fetch-Site: ${site}); web pages may not use this proxy`,
+      );
+    }
+    const origin = headers.origin;
+    if (origin === undefined || origins.has(origin)) return;
+    const scheme = (ctx.req.socket as Partial<TLSSocket> | undefined)?.encrypted ? 'https' : 'http';
+    if (host !== undefined && origin.toLowerCase() === `${scheme}://${host.toLowerCase()}`) return;
+    throw refused(
+      'origin_refused',
+      `requests from the web origin ${JSON.stringify(origin.slice(0, 100))} are refused; add it to PROXY_ALLOWED_ORIGINS to allow it`,
+    );
+  };
+}

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { refuseBrowsers, type BrowserGuard } from '../../src/proxy/refuseBrowsers.js';
+import { fakeContext, refusal } from '../support/fakeContext.js';
+
+const loopback: BrowserGuard = { loopbackBind: true, allowedHosts: [], allowedOrigins: [] };
+
+function verdict(guard: BrowserGuard, headers: Record<string, string>): string {
+  const { ctx } = fakeContext({ method: 'POST', url: '/tasks', headers });
+  try {
+    void refuseBrowsers(guard)(ctx);
+    return 'ok';
+  } catch (err) {
+    return (err as { code: string }).code;
+  }
+}
+
+describe('proxy: requests from browsers and rebinding Host names are refused', function () {
+  it('legacy clients (no Origin, no Sec-Fetch-*) on a loopback name pass', function () {
+    for (const host of [
+      '127.0.0.1:8080',
+      'localhost:8080',
+      'LOCALHOST',
+      '[::1]:8080',
+      '127.1.2.3',
+    ]) {
+      expect(verdict(loopback, { host }), host).to.equal('ok');
+    }
+    expect(verdict(loopback, {})).to.equal('ok');
+  });
+
+  it('a page on another site is refused by Sec-Fetch-Site or by its Origin', function () {
+    const host = '127.0.0.1:8080';
+    expect(verdict(loopback, { host, 'sec-fetch-site': 'cross-site' })).to.equal(
+      'cross_site_refused',
+    );
+    expect(verdict(loopback, { host, 'sec-fetch-site': 'same-site' })).to.equal(
+      'cross_site_refused',
+    );
+    expect(verdict(loopback, { host, origin: 'https://evil.example' })).to.equal('origin_refused');
+    expect(verdict(loopback, { host, origin: 'null' })).to.equal('origin_refused');
+    expect(verdict(loopback, { host, origin: 'http://127.0.0.1:9999' })).to.equal('origin_refused');
+    // The proxy's own origin, and a user typing the URL (Sec-Fetch-Site: none), pass.
+    expect(verdict(loopback, { host, origin: 'http://127.0.0.1:8080' })).to.equal('ok');
+    expect(verdict(loopback, { host, 'sec-fetch-site': 'none' })).to.equal('ok');
+    expect(verdict(loopback, { host, 'sec-fetch-site': 'same-origin' })).to.equal('ok');
+  });
+
+  it('PROXY_ALLOWED_ORIGINS lets the origins it lists in', function () {
+    const guard = { ...loopback, allowedOrigins: ['https://app.example'] };
+    const host = 'localhost:8080';
+    expect(verdict(guard, { host, origin: 'https://app.example' })).to.equal('ok');
+    expect(verdict(guard, { host, origin: 'https://app.example.evil' })).to.equal('origin_refused');
+  });
+
+  it('on a loopback bind, a Host that is not loopback is refused unless PROXY_ALLOWED_HOSTS lists it (DNS rebinding)', function () {
+    expect(verdict(loopback, { host: 'rebind.evil.example:8080' })).to.equal('host_refused');
+    expect(verdict(loopback, { host: '127.0.0.1.evil.example' })).to.equal('host_refused');
+    expect(verdict(loopback, { host: '10.0.0.5:8080' })).to.equal('host_refused');
+    // A rebinding page is same-origin with itself: the Host check is what stops it.
+    expect(
+      verdict(loopback, {
+        host: 'rebind.evil.example:8080',
+        origin: 'http://rebind.evil.example:8080',
+      }),
+    ).to.equal('host_refused');
+    const guard = { ...loopback, allowedHosts: ['scribe-proxy', 'gw.internal:8080'] };
+    expect(verdict(guard, { host: 'scribe-proxy:8080' })).to.equal('ok');
+    expect(verdict(guard, { host: 'gw.internal:8080' })).to.equal('ok');
+    expect(verdict(guard, { host: 'gw.internal:9090' })).to.equal('host_refused');
+  });
+
+  it('on other binds, PROXY_ALLOWED_HOSTS when set is the list; unset, any Host passes', function () {
+    const open: BrowserGuard = { loopbackBind: false, allowedHosts: [], allowedOrigins: [] };
+    expect(verdict(open, { host: 'anything.example' })).to.equal('ok');
+    const listed = { ...open, allowedHosts: ['scribe-proxy'] };
+    expect(verdict(listed, { host: 'scribe-proxy:8080' })).to.equal('ok');
+    expect(verdict(listed, { host: 'localhost:8080' })).to.equal('host_refused');
+    expect(verdict(listed, { host: 'rebind.evil.example' })).to.equal('host_refused');
+    // Browsers are refused on every bind.
+    expect(verdict(open, { host: 'x', 'sec-fetch-site': 'cross-site' })).to.equal(
+      'cross_site_refused',
+    );
+  });
+
+  it('refuses with a 403 that says why', async function () {
+    const { ctx } = fakeContext({ headers: { host: 'localhost', origin: 'https://evil.example' } });
+    const error = await refusal(() => refuseBrowsers(loopback)(ctx));
+    expect(error.status).to.equal(403);
+    expect((error as unknown as Error).message).to.include('PROXY_ALLOWED_ORIGINS');
+  });
+});
