@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFile(`${root}${path}`, 'utf8');
@@ -156,6 +156,41 @@ describe('deployment files', function () {
     const images = [...(await read('Dockerfile')).matchAll(/^FROM node:(\S+)/gm)].map((m) => m[1]);
     expect(images.length).to.be.greaterThan(0);
     for (const image of images) expect(image).to.match(new RegExp(`^${tested}-`));
+  });
+
+  it('no pod gets a service account token: the proxy never calls the Kubernetes API', async function () {
+    const deployments = (await manifests()).filter(({ doc }) => doc.kind === 'Deployment');
+    expect(deployments.length).to.equal(2);
+    for (const { file, doc } of deployments) {
+      const pod = (doc.spec?.['template'] as { spec: { automountServiceAccountToken?: boolean } })
+        .spec;
+      expect(pod.automountServiceAccountToken, file).to.equal(false);
+    }
+  });
+
+  it('the compose service runs read-only, with no capabilities and no privilege gain', async function () {
+    const compose = parse(await read('docker-compose.yml')) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    const proxy = compose.services['scribe-proxy'] ?? {};
+    expect(proxy['read_only']).to.equal(true);
+    expect(proxy['cap_drop']).to.deep.equal(['ALL']);
+    expect(proxy['security_opt']).to.deep.equal(['no-new-privileges:true']);
+    // What it writes (its session file) lives in a volume; nothing else needs a writable root.
+    const volumes = (proxy['volumes'] as string[] | undefined) ?? [];
+    expect(volumes.some((v) => v.endsWith(':/data'))).to.equal(true);
+  });
+
+  it('the runtime image has no npm (nor npx, corepack or yarn) to run', async function () {
+    const dockerfile = await read('Dockerfile');
+    const stages = dockerfile.split(/^(?=FROM )/m);
+    const runtime = stages.find((s) => /^FROM \S+ AS runtime$/m.test(s));
+    expect(runtime).to.be.a('string');
+    expect(runtime).to.match(
+      /rm -rf [^\n]*\/usr\/local\/lib\/node_modules\/npm[^\n]*\/usr\/local\/bin\/npx/,
+    );
+    // Dependencies come from the build stage, installed there without dev dependencies.
+    expect(runtime).to.not.match(/^RUN npm /m);
   });
 
   it('.dockerignore keeps secrets and local installs out of every build context', async function () {
