@@ -140,6 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       return undefined;
     }
   };
+  // A bearer token is compared byte for byte: whitespace around it (the newline `kubectl create
+  // secret --from-file` keeps) is trimmed, whitespace inside it or too little variety refused.
+  const token = (name: Variable, raw: string | undefined): string | undefined => {
+    if (raw === undefined || raw === '') return undefined;
+    const value = raw.trim();
+    const problem = tokenProblem(value);
+    if (problem) problems.push(`invalid setting: ${name} ${problem}`);
+    return value || undefined;
+  };
   const host = (name: Variable): string => {
     const value = text(name) ?? '127.0.0.1';
     if (!isIP(value) && !/^[a-zA-Z0-9.-]+$/.test(value)) {
@@ -180,7 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const password = env['SCRIBE_PASSWORD'] || undefined;
   const refreshToken = text('SCRIBE_REFRESH_TOKEN');
   const sessionFile = text('SCRIBE_SESSION_FILE');
-  const adminToken = env['ADMIN_TOKEN'] || undefined;
+  const adminToken = token('ADMIN_TOKEN', env['ADMIN_TOKEN']);
   const sessions = text('PROXY_SESSIONS') ?? 'shared';
   if (sessions !== 'shared' && sessions !== 'per-client') {
     problems.push('invalid setting: PROXY_SESSIONS must be shared or per-client');
@@ -210,13 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'or SCRIBE_SESSION_FILE, or ADMIN_TOKEN to log in through the admin API',
     );
   }
-  if (adminToken !== undefined && adminToken.length < 16) {
-    problems.push('invalid setting: ADMIN_TOKEN must be at least 16 characters');
-  }
-  const proxyClientToken = env['PROXY_CLIENT_TOKEN'] || undefined;
-  if (proxyClientToken !== undefined && proxyClientToken.length < 16) {
-    problems.push('invalid setting: PROXY_CLIENT_TOKEN must be at least 16 characters');
-  }
+  const proxyClientToken = token('PROXY_CLIENT_TOKEN', env['PROXY_CLIENT_TOKEN']);
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
@@ -279,6 +282,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Fewest different characters a bearer token may have: `aaaaaaaaaaaaaaaa` is not a secret. */
+const tokenVariety = 8;
+
+/** What is wrong with a (trimmed) bearer token, or undefined when it will do. */
+function tokenProblem(value: string): string | undefined {
+  if (!value) return 'is only whitespace';
+  if (/\s/.test(value)) return 'must not contain whitespace';
+  if (value.length < 16) return 'must be at least 16 characters';
+  if (new Set(value).size < tokenVariety) {
+    return `must have at least ${tokenVariety} different characters (use a random one: openssl rand -base64 24)`;
+  }
+  return undefined;
 }
 
 /** True when a host binds only the loopback interface. */
