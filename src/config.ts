@@ -53,10 +53,14 @@ export const configVariables = [
   'SCRIBE_USER_POOL_ID',
   'SCRIBE_IDENTITY_POOL_ID',
   'SCRIBE_CLIENT_SECRET',
+  'SCRIBE_CLIENT_SECRET_FILE',
   'SCRIBE_USERNAME',
   'SCRIBE_PASSWORD',
+  'SCRIBE_PASSWORD_FILE',
   'SCRIBE_REFRESH_TOKEN',
+  'SCRIBE_REFRESH_TOKEN_FILE',
   'SCRIBE_MFA_SECRET',
+  'SCRIBE_MFA_SECRET_FILE',
   'SCRIBE_SESSION_FILE',
   'SCRIBE_COGNITO_ENDPOINT',
   'SCRIBE_IDENTITY_ENDPOINT',
@@ -65,7 +69,9 @@ export const configVariables = [
   'ADMIN_HOST',
   'ADMIN_PORT',
   'ADMIN_TOKEN',
+  'ADMIN_TOKEN_FILE',
   'PROXY_CLIENT_TOKEN',
+  'PROXY_CLIENT_TOKEN_FILE',
   'PROXY_SESSIONS',
   'PROXY_MAX_SESSIONS',
   'PROXY_SESSION_IDLE_S',
@@ -81,6 +87,26 @@ export const configVariables = [
 ] as const;
 
 type Variable = (typeof configVariables)[number];
+
+/** Every secret setting and the variable naming a file that holds it (Kubernetes/Docker secrets). */
+export const secretFileVariables = {
+  SCRIBE_PASSWORD: 'SCRIBE_PASSWORD_FILE',
+  SCRIBE_CLIENT_SECRET: 'SCRIBE_CLIENT_SECRET_FILE',
+  SCRIBE_REFRESH_TOKEN: 'SCRIBE_REFRESH_TOKEN_FILE',
+  SCRIBE_MFA_SECRET: 'SCRIBE_MFA_SECRET_FILE',
+  ADMIN_TOKEN: 'ADMIN_TOKEN_FILE',
+  PROXY_CLIENT_TOKEN: 'PROXY_CLIENT_TOKEN_FILE',
+} as const satisfies Partial<Record<Variable, Variable>>;
+
+type SecretVariable = keyof typeof secretFileVariables;
+
+/**
+ * A secret read from a file, as Kubernetes and Docker hand secrets out: the trailing newline an
+ * editor or `echo` adds is not part of it. Throws with the errno code when it cannot be read.
+ */
+export function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+}
 
 /** All configuration problems, reported together. */
 export class ConfigError extends Error {
@@ -110,6 +136,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const text = (name: Variable): string | undefined => {
     const value = env[name]?.trim();
     return value ? value : undefined;
+  };
+  // A secret from its variable or from the file its *_FILE variable names; never both.
+  const secret = (name: SecretVariable): string | undefined => {
+    const fileVariable = secretFileVariables[name];
+    const path = env[fileVariable]?.trim();
+    if (!path) return env[name] || undefined;
+    if (env[name]) {
+      problems.push(`invalid setting: set ${name} or ${fileVariable}, not both`);
+      return undefined;
+    }
+    try {
+      return readSecretFile(path) || undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`invalid setting: ${fileVariable} names a file that cannot be read (${code})`);
+      return undefined;
+    }
   };
   const required = (name: Variable): string => {
     const value = text(name);
@@ -186,10 +229,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }
   }
   const username = text('SCRIBE_USERNAME');
-  const password = env['SCRIBE_PASSWORD'] || undefined;
-  const refreshToken = text('SCRIBE_REFRESH_TOKEN');
+  const password = secret('SCRIBE_PASSWORD');
+  const refreshToken = secret('SCRIBE_REFRESH_TOKEN')?.trim() || undefined;
   const sessionFile = text('SCRIBE_SESSION_FILE');
-  const adminToken = token('ADMIN_TOKEN', env['ADMIN_TOKEN']);
+  const adminToken = token('ADMIN_TOKEN', secret('ADMIN_TOKEN'));
+  const clientSecret = secret('SCRIBE_CLIENT_SECRET');
+  const mfaSecret = secret('SCRIBE_MFA_SECRET')?.trim() || undefined;
   const sessions = text('PROXY_SESSIONS') ?? 'shared';
   if (sessions !== 'shared' && sessions !== 'per-client') {
     problems.push('invalid setting: PROXY_SESSIONS must be shared or per-client');
@@ -200,8 +245,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     for (const name of [
       'SCRIBE_USERNAME',
       'SCRIBE_PASSWORD',
+      'SCRIBE_PASSWORD_FILE',
       'SCRIBE_REFRESH_TOKEN',
+      'SCRIBE_REFRESH_TOKEN_FILE',
       'SCRIBE_MFA_SECRET',
+      'SCRIBE_MFA_SECRET_FILE',
       'SCRIBE_SESSION_FILE',
     ] as const) {
       if (env[name]) {
@@ -219,7 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'or SCRIBE_SESSION_FILE, or ADMIN_TOKEN to log in through the admin API',
     );
   }
-  const proxyClientToken = token('PROXY_CLIENT_TOKEN', env['PROXY_CLIENT_TOKEN']);
+  const proxyClientToken = token('PROXY_CLIENT_TOKEN', secret('PROXY_CLIENT_TOKEN'));
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!logLevels.includes(logLevel)) {
     problems.push(`invalid setting: LOG_LEVEL must be one of ${logLevels.join(', ')}`);
@@ -246,11 +294,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     clientId,
     userPoolId,
     identityPoolId,
-    clientSecret: env['SCRIBE_CLIENT_SECRET'] || undefined,
+    clientSecret,
     username,
     password,
     refreshToken,
-    mfaSecret: text('SCRIBE_MFA_SECRET'),
+    mfaSecret,
     sessionFile,
     cognitoEndpoint: cognitoEndpoint?.replace(/\/$/, ''),
     identityEndpoint: identityEndpoint?.replace(/\/$/, ''),

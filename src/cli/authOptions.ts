@@ -16,6 +16,7 @@ export const cognitoOptions: OptionSpec[] = [
     flag: 'client-secret',
     env: 'SCRIBE_CLIENT_SECRET',
     help: 'app client secret, if any',
+    secret: true,
   },
   {
     flag: 'cognito-endpoint',
@@ -29,6 +30,7 @@ export const newPasswordOption: OptionSpec = {
   flag: 'new-password',
   env: 'SCRIBE_NEW_PASSWORD',
   help: 'the new password (prefer the prompt or the env variable)',
+  secret: true,
 };
 
 /** Options of commands that log in. */
@@ -37,17 +39,20 @@ export const loginOptions: OptionSpec[] = [
   {
     flag: 'password',
     env: 'SCRIBE_PASSWORD',
-    help: 'password (prefer the prompt or the env variable: argv is visible to other users)',
+    help: 'password (prefer the prompt or a file: argv is visible to other users)',
+    secret: true,
   },
   {
     flag: 'refresh-token',
     env: 'SCRIBE_REFRESH_TOKEN',
     help: 'log in with a refresh token instead',
+    secret: true,
   },
   {
     flag: 'mfa-secret',
     env: 'SCRIBE_MFA_SECRET',
     help: 'TOTP secret, to answer MFA unattended',
+    secret: true,
   },
   newPasswordOption,
 ];

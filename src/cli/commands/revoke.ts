@@ -10,7 +10,12 @@ export const revokeCommand = cognitoCommand({
     'Revoke a refresh token (and the tokens issued from it) at Cognito. With a session file, the\ntoken is read from it and the file is deleted. Federated credentials already issued stay valid\nat AWS until they expire (an hour at most).',
   specs: [
     ...cognitoOptions,
-    { flag: 'refresh-token', env: 'SCRIBE_REFRESH_TOKEN', help: 'the refresh token to revoke' },
+    {
+      flag: 'refresh-token',
+      env: 'SCRIBE_REFRESH_TOKEN',
+      help: 'the refresh token to revoke',
+      secret: true,
+    },
     sessionFileOption,
   ],
   required: ['client-id'],
