@@ -285,8 +285,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       problems.push(`invalid setting: ${name} must be an http(s) proxy URL or host:port`);
     }
   }
-  const cognitoEndpoint = url('SCRIBE_COGNITO_ENDPOINT')?.toString();
-  const identityEndpoint = url('SCRIBE_IDENTITY_ENDPOINT')?.toString();
+  // An endpoint override receives the password: https, or plain http only to this machine.
+  const endpoint = (name: 'SCRIBE_COGNITO_ENDPOINT' | 'SCRIBE_IDENTITY_ENDPOINT') => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    const checked = checkEndpoint(name, raw);
+    if (checked.problem) problems.push(checked.problem);
+    return checked.url;
+  };
+  const cognitoEndpoint = endpoint('SCRIBE_COGNITO_ENDPOINT');
+  const identityEndpoint = endpoint('SCRIBE_IDENTITY_ENDPOINT');
   const config: Config = {
     apiUrl: apiUrl ?? new URL('https://mi.scribelabs.ai/v1'),
     authMode: mode === 'bearer' ? 'bearer' : 'sigv4',
@@ -300,8 +308,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     refreshToken,
     mfaSecret,
     sessionFile,
-    cognitoEndpoint: cognitoEndpoint?.replace(/\/$/, ''),
-    identityEndpoint: identityEndpoint?.replace(/\/$/, ''),
+    cognitoEndpoint,
+    identityEndpoint,
     proxyHost: host('PROXY_HOST'),
     proxyPort: integer('PROXY_PORT', 8080, 0, 65535),
     adminHost: host('ADMIN_HOST'),
@@ -330,6 +338,41 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * An endpoint override checked: an http(s) URL without query or credentials, https unless its
+ * host is a loopback address (the sandbox, tests). The URL comes back without a trailing slash.
+ */
+export function checkEndpoint(name: string, raw: string): { url?: string; problem?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { problem: `invalid setting: ${name} must be an https URL` };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { problem: `invalid setting: ${name} must be an https URL` };
+  }
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    return { problem: `invalid setting: ${name} must be a URL without query or credentials` };
+  }
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname.replace(/^\[|\]$/g, ''))) {
+    return {
+      problem: `invalid setting: ${name} must be https (plain http only to a loopback address: it receives passwords and tokens)`,
+    };
+  }
+  return { url: parsed.toString().replace(/\/$/, '') };
+}
+
+/** The endpoint overrides in force, as `NAME=url` (said at start: a .env may have set them). */
+export function endpointOverrides(
+  config: Pick<Config, 'cognitoEndpoint' | 'identityEndpoint'>,
+): string[] {
+  return [
+    ...(config.cognitoEndpoint ? [`SCRIBE_COGNITO_ENDPOINT=${config.cognitoEndpoint}`] : []),
+    ...(config.identityEndpoint ? [`SCRIBE_IDENTITY_ENDPOINT=${config.identityEndpoint}`] : []),
+  ];
 }
 
 /** Fewest different characters a bearer token may have: `aaaaaaaaaaaaaaaa` is not a secret. */

@@ -1,7 +1,7 @@
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, canPrompt } from './prompt.js';
-import { environmentWithDotEnv } from '../config.js';
+import { checkEndpoint, environmentWithDotEnv } from '../config.js';
 import { egressFromEnv } from '../http/index.js';
 import { cognitoAgents } from '../server/index.js';
 import { UsageError } from './usage.js';
@@ -83,6 +83,25 @@ export async function secretInput(
 /** The new password: from --new-password / SCRIBE_NEW_PASSWORD, else a hidden prompt. */
 export function newPasswordInput(values: Record<string, string | undefined>): Promise<string> {
   return secretInput(values, newPasswordOption.flag, 'SCRIBE_NEW_PASSWORD', 'New password: ');
+}
+
+/**
+ * Check the endpoint overrides (https, or http to loopback only: a `.env` in the working
+ * directory could otherwise send the password anywhere) and say on stderr which are in force.
+ */
+export function checkEndpointOverrides(values: Record<string, string | undefined>): void {
+  const overrides = [
+    ['cognito-endpoint', 'SCRIBE_COGNITO_ENDPOINT'],
+    ['identity-endpoint', 'SCRIBE_IDENTITY_ENDPOINT'],
+  ] as const;
+  for (const [flag, env] of overrides) {
+    const raw = values[flag];
+    if (!raw) continue;
+    const checked = checkEndpoint(env, raw);
+    if (checked.problem) throw new UsageError(checked.problem.replace(/^invalid setting: /, ''));
+    values[flag] = checked.url;
+    process.stderr.write(`scribe-proxy: endpoint override in force: ${env}=${checked.url}\n`);
+  }
 }
 
 /** A ScribeAuth built from parsed options. */

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScribeAuth } from '../auth/index.js';
-import { isLoopback, type Config } from '../config.js';
+import { endpointOverrides, isLoopback, type Config } from '../config.js';
 import {
   createLogger,
   createMetrics,
@@ -89,6 +89,10 @@ function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): 
 /** Compose and start the proxy and admin listeners around one session. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const overrides = endpointOverrides(config);
+  if (overrides.length > 0) {
+    logger.info({ event: 'endpoint-overrides', overrides }, 'Cognito endpoint overrides in force');
+  }
   const secrets = [
     config.password,
     config.refreshToken,
