@@ -169,9 +169,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
         if (inFlight === 0) drained?.();
       });
   });
-  const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string) =>
+  const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string, status?: number) =>
     logger.info(
-      { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
+      {
+        event: 'admin',
+        action,
+        outcome,
+        ...(detail ? { detail } : {}),
+        ...(status ? { status } : {}),
+      },
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
