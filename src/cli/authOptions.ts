@@ -1,6 +1,6 @@
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
-import { ask, canPrompt } from './prompt.js';
+import { ask, askNewPassword, canPrompt } from './prompt.js';
 import { checkEndpoint, environmentWithDotEnv } from '../config.js';
 import { egressFromEnv } from '../http/index.js';
 import { cognitoAgents } from '../server/index.js';
@@ -80,9 +80,23 @@ export async function secretInput(
   return answer;
 }
 
-/** The new password: from --new-password / SCRIBE_NEW_PASSWORD, else a hidden prompt. */
-export function newPasswordInput(values: Record<string, string | undefined>): Promise<string> {
-  return secretInput(values, newPasswordOption.flag, 'SCRIBE_NEW_PASSWORD', 'New password: ');
+/**
+ * The new password: from --new-password / SCRIBE_NEW_PASSWORD, else asked twice on a terminal
+ * (hidden; a mismatch asks again, three fail), else a usage error.
+ */
+export async function newPasswordInput(
+  values: Record<string, string | undefined>,
+  question = 'New password: ',
+): Promise<string> {
+  const value = values[newPasswordOption.flag];
+  if (value) return value;
+  if (!canPrompt()) {
+    throw new UsageError('missing SCRIBE_NEW_PASSWORD: set it, or run on a terminal to be asked');
+  }
+  const chosen = await askNewPassword(question);
+  if (!chosen)
+    throw new UsageError('no new password: the two entries did not match, or were empty');
+  return chosen;
 }
 
 /**
@@ -158,10 +172,8 @@ export async function logIn(
         'the password is temporary and must be changed: set SCRIBE_NEW_PASSWORD or run on a terminal',
       );
     }
-    const newPassword = await secretInput(
+    const newPassword = await newPasswordInput(
       values,
-      'new-password',
-      'SCRIBE_NEW_PASSWORD',
       'Temporary password: choose a new password: ',
     );
     result = await auth.respondToNewPasswordChallenge(result.username, result.session, newPassword);
