@@ -72,7 +72,18 @@ export function refuse(res: Response, status: number, code: string, message: str
 
 /** The action an admin path names in the log: `/password/forgot` is `password-forgot`. */
 function actionOf(path: string): string {
-  return path.replace(/^\/+|\/+$/g, '').replace(/\//g, '-') || 'admin';
+  const known = [
+    'session',
+    'login',
+    'mfa',
+    'password',
+    'password/forgot',
+    'password/confirm',
+    'revoke',
+  ];
+  const route = path.replace(/^\/+|\/+$/g, '');
+  // Only a known route's name: the log never carries a path the client made up.
+  return known.includes(route) ? route.replace('/', '-') : 'unknown-route';
 }
 
 /** Revoke; a refusal says that the token was kept (so it can be revoked again). */

@@ -39,6 +39,23 @@ describe('the admin API answers, and logs what it answered', function () {
     for (const line of lines) {
       expect(line).to.include({ outcome: 'failed', status: 400, detail: 'invalid_body' });
     }
+    // Refused before the route (not JSON, an unknown route): logged as answered too.
+    const form = await call(service.adminUrl, {
+      method: 'POST',
+      path: '/admin/login',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=a',
+    });
+    expect(form.status).to.equal(415);
+    await call(service.adminUrl, { path: '/admin/<script>', headers: auth });
+    const before = adminLines(logs.records()).slice(5);
+    expect(before).to.have.length(2);
+    expect(before[0]).to.include({
+      action: 'login',
+      status: 415,
+      detail: 'unsupported_media_type',
+    });
+    expect(before[1]).to.include({ action: 'unknown-route', status: 404, detail: 'not_found' });
     await service.close(1000);
   });
 
