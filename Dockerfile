@@ -13,7 +13,15 @@ COPY src ./src
 COPY test ./test
 RUN npm run build
 
+# Production dependencies only, installed apart so the runtime image needs no npm.
+FROM node:26.12.1-trixie-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
+
 FROM node:26.12.1-trixie-slim AS runtime
+# No package manager at run time: nothing in the image can fetch or run new code.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 ENV NODE_ENV=production \
     PROXY_HOST=0.0.0.0 \
     PROXY_PORT=8080 \
@@ -21,8 +29,8 @@ ENV NODE_ENV=production \
     ADMIN_PORT=8081 \
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 RUN mkdir -p /data && chown 1000:1000 /data
 # The proxy listens on all interfaces inside the container: set PROXY_CLIENT_TOKEN unless only

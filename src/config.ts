@@ -70,10 +70,14 @@ export const configVariables = [
   'SCRIBE_USER_POOL_ID',
   'SCRIBE_IDENTITY_POOL_ID',
   'SCRIBE_CLIENT_SECRET',
+  'SCRIBE_CLIENT_SECRET_FILE',
   'SCRIBE_USERNAME',
   'SCRIBE_PASSWORD',
+  'SCRIBE_PASSWORD_FILE',
   'SCRIBE_REFRESH_TOKEN',
+  'SCRIBE_REFRESH_TOKEN_FILE',
   'SCRIBE_MFA_SECRET',
+  'SCRIBE_MFA_SECRET_FILE',
   'SCRIBE_SESSION_FILE',
   'SCRIBE_COGNITO_ENDPOINT',
   'SCRIBE_IDENTITY_ENDPOINT',
@@ -82,7 +86,9 @@ export const configVariables = [
   'ADMIN_HOST',
   'ADMIN_PORT',
   'ADMIN_TOKEN',
+  'ADMIN_TOKEN_FILE',
   'PROXY_CLIENT_TOKEN',
+  'PROXY_CLIENT_TOKEN_FILE',
   'PROXY_ALLOWED_ORIGINS',
   'PROXY_ALLOWED_HOSTS',
   'PROXY_SESSIONS',
@@ -108,6 +114,26 @@ export const configVariables = [
 ] as const;
 
 type Variable = (typeof configVariables)[number];
+
+/** Every secret setting and the variable naming a file that holds it (Kubernetes/Docker secrets). */
+export const secretFileVariables = {
+  SCRIBE_PASSWORD: 'SCRIBE_PASSWORD_FILE',
+  SCRIBE_CLIENT_SECRET: 'SCRIBE_CLIENT_SECRET_FILE',
+  SCRIBE_REFRESH_TOKEN: 'SCRIBE_REFRESH_TOKEN_FILE',
+  SCRIBE_MFA_SECRET: 'SCRIBE_MFA_SECRET_FILE',
+  ADMIN_TOKEN: 'ADMIN_TOKEN_FILE',
+  PROXY_CLIENT_TOKEN: 'PROXY_CLIENT_TOKEN_FILE',
+} as const satisfies Partial<Record<Variable, Variable>>;
+
+type SecretVariable = keyof typeof secretFileVariables;
+
+/**
+ * A secret read from a file, as Kubernetes and Docker hand secrets out: the trailing newline an
+ * editor or `echo` adds is not part of it. Throws with the errno code when it cannot be read.
+ */
+export function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+}
 
 /** All configuration problems, reported together. */
 export class ConfigError extends Error {
@@ -138,6 +164,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
+  // A secret from its variable or from the file its *_FILE variable names; never both.
+  const secret = (name: SecretVariable): string | undefined => {
+    const fileVariable = secretFileVariables[name];
+    const path = env[fileVariable]?.trim();
+    if (!path) return env[name] || undefined;
+    if (env[name]) {
+      problems.push(`invalid setting: set ${name} or ${fileVariable}, not both`);
+      return undefined;
+    }
+    try {
+      return readSecretFile(path) || undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`invalid setting: ${fileVariable} names a file that cannot be read (${code})`);
+      return undefined;
+    }
+  };
   const required = (name: Variable): string => {
     const value = text(name);
     if (!value) problems.push(`missing setting: ${name}`);
@@ -166,6 +209,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       problems.push(`invalid setting: ${name} must be an http(s) URL without query or credentials`);
       return undefined;
     }
+  };
+  // A bearer token is compared byte for byte: whitespace around it (the newline `kubectl create
+  // secret --from-file` keeps) is trimmed, whitespace inside it or too little variety refused.
+  const token = (name: Variable, raw: string | undefined): string | undefined => {
+    if (raw === undefined || raw === '') return undefined;
+    const value = raw.trim();
+    const problem = tokenProblem(value);
+    if (problem) problems.push(`invalid setting: ${name} ${problem}`);
+    return value || undefined;
   };
   const host = (name: Variable): string => {
     const value = text(name) ?? '127.0.0.1';
@@ -204,10 +256,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }
   }
   const username = text('SCRIBE_USERNAME');
-  const password = env['SCRIBE_PASSWORD'] || undefined;
-  const refreshToken = text('SCRIBE_REFRESH_TOKEN');
+  const password = secret('SCRIBE_PASSWORD');
+  const refreshToken = secret('SCRIBE_REFRESH_TOKEN')?.trim() || undefined;
   const sessionFile = text('SCRIBE_SESSION_FILE');
-  const adminToken = env['ADMIN_TOKEN'] || undefined;
+  const adminToken = token('ADMIN_TOKEN', secret('ADMIN_TOKEN'));
+  const clientSecret = secret('SCRIBE_CLIENT_SECRET');
+  const mfaSecret = secret('SCRIBE_MFA_SECRET')?.trim() || undefined;
   const sessions = text('PROXY_SESSIONS') ?? 'shared';
   if (sessions !== 'shared' && sessions !== 'per-client') {
     problems.push('invalid setting: PROXY_SESSIONS must be shared or per-client');
@@ -218,8 +272,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     for (const name of [
       'SCRIBE_USERNAME',
       'SCRIBE_PASSWORD',
+      'SCRIBE_PASSWORD_FILE',
       'SCRIBE_REFRESH_TOKEN',
+      'SCRIBE_REFRESH_TOKEN_FILE',
       'SCRIBE_MFA_SECRET',
+      'SCRIBE_MFA_SECRET_FILE',
       'SCRIBE_SESSION_FILE',
     ] as const) {
       if (env[name]) {
@@ -237,13 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'or SCRIBE_SESSION_FILE, or ADMIN_TOKEN to log in through the admin API',
     );
   }
-  if (adminToken !== undefined && adminToken.length < 16) {
-    problems.push('invalid setting: ADMIN_TOKEN must be at least 16 characters');
-  }
-  const proxyClientToken = env['PROXY_CLIENT_TOKEN'] || undefined;
-  if (proxyClientToken !== undefined && proxyClientToken.length < 16) {
-    problems.push('invalid setting: PROXY_CLIENT_TOKEN must be at least 16 characters');
-  }
+  const proxyClientToken = token('PROXY_CLIENT_TOKEN', secret('PROXY_CLIENT_TOKEN'));
   const list = (name: Variable) =>
     (text(name) ?? '')
       .split(',')
@@ -319,8 +370,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (tlsMinVersion !== 'TLSv1.2' && tlsMinVersion !== 'TLSv1.3') {
     problems.push('invalid setting: TLS_MIN_VERSION must be TLSv1.2 or TLSv1.3');
   }
-  const cognitoEndpoint = url('SCRIBE_COGNITO_ENDPOINT')?.toString();
-  const identityEndpoint = url('SCRIBE_IDENTITY_ENDPOINT')?.toString();
+  // An endpoint override receives the password: https, or plain http only to this machine.
+  const endpoint = (name: 'SCRIBE_COGNITO_ENDPOINT' | 'SCRIBE_IDENTITY_ENDPOINT') => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    const checked = checkEndpoint(name, raw);
+    if (checked.problem) problems.push(checked.problem);
+    return checked.url;
+  };
+  const cognitoEndpoint = endpoint('SCRIBE_COGNITO_ENDPOINT');
+  const identityEndpoint = endpoint('SCRIBE_IDENTITY_ENDPOINT');
   const config: Config = {
     apiUrl: apiUrl ?? new URL('https://mi.scribelabs.ai/v1'),
     authMode: mode === 'bearer' ? 'bearer' : 'sigv4',
@@ -328,14 +387,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     clientId,
     userPoolId,
     identityPoolId,
-    clientSecret: env['SCRIBE_CLIENT_SECRET'] || undefined,
+    clientSecret,
     username,
     password,
     refreshToken,
-    mfaSecret: text('SCRIBE_MFA_SECRET'),
+    mfaSecret,
     sessionFile,
-    cognitoEndpoint: cognitoEndpoint?.replace(/\/$/, ''),
-    identityEndpoint: identityEndpoint?.replace(/\/$/, ''),
+    cognitoEndpoint,
+    identityEndpoint,
     proxyHost: host('PROXY_HOST'),
     proxyPort: integer('PROXY_PORT', 8080, 0, 65535),
     adminHost: host('ADMIN_HOST'),
@@ -370,6 +429,55 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * An endpoint override checked: an http(s) URL without query or credentials, https unless its
+ * host is a loopback address (the sandbox, tests). The URL comes back without a trailing slash.
+ */
+export function checkEndpoint(name: string, raw: string): { url?: string; problem?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { problem: `invalid setting: ${name} must be an https URL` };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { problem: `invalid setting: ${name} must be an https URL` };
+  }
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    return { problem: `invalid setting: ${name} must be a URL without query or credentials` };
+  }
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname.replace(/^\[|\]$/g, ''))) {
+    return {
+      problem: `invalid setting: ${name} must be https (plain http only to a loopback address: it receives passwords and tokens)`,
+    };
+  }
+  return { url: parsed.toString().replace(/\/$/, '') };
+}
+
+/** The endpoint overrides in force, as `NAME=url` (said at start: a .env may have set them). */
+export function endpointOverrides(
+  config: Pick<Config, 'cognitoEndpoint' | 'identityEndpoint'>,
+): string[] {
+  return [
+    ...(config.cognitoEndpoint ? [`SCRIBE_COGNITO_ENDPOINT=${config.cognitoEndpoint}`] : []),
+    ...(config.identityEndpoint ? [`SCRIBE_IDENTITY_ENDPOINT=${config.identityEndpoint}`] : []),
+  ];
+}
+
+/** Fewest different characters a bearer token may have: `aaaaaaaaaaaaaaaa` is not a secret. */
+const tokenVariety = 8;
+
+/** What is wrong with a (trimmed) bearer token, or undefined when it will do. */
+function tokenProblem(value: string): string | undefined {
+  if (!value) return 'is only whitespace';
+  if (/\s/.test(value)) return 'must not contain whitespace';
+  if (value.length < 16) return 'must be at least 16 characters';
+  if (new Set(value).size < tokenVariety) {
+    return `must have at least ${tokenVariety} different characters (use a random one: openssl rand -base64 24)`;
+  }
+  return undefined;
 }
 
 /** True when a host binds only the loopback interface. */

@@ -78,20 +78,50 @@ export const configReference: readonly ConfigSetting[] = [
     example: 'JBSWY3DPEHPK3PXP',
   },
   {
+    name: 'SCRIBE_PASSWORD_FILE',
+    meaning:
+      '`SCRIBE_PASSWORD` read from this file (Kubernetes/Docker secrets), trailing newline trimmed; not both forms',
+    default: 'none',
+    example: '/run/secrets/scribe_password',
+  },
+  {
+    name: 'SCRIBE_CLIENT_SECRET_FILE',
+    meaning:
+      '`SCRIBE_CLIENT_SECRET` read from this file (Kubernetes/Docker secrets), trailing newline trimmed; not both forms',
+    default: 'none',
+    example: '/run/secrets/scribe_client_secret',
+  },
+  {
+    name: 'SCRIBE_REFRESH_TOKEN_FILE',
+    meaning:
+      '`SCRIBE_REFRESH_TOKEN` read from this file (Kubernetes/Docker secrets), trailing newline trimmed; not both forms',
+    default: 'none',
+    example: '/run/secrets/scribe_refresh_token',
+  },
+  {
+    name: 'SCRIBE_MFA_SECRET_FILE',
+    meaning:
+      '`SCRIBE_MFA_SECRET` read from this file (Kubernetes/Docker secrets), trailing newline trimmed; not both forms',
+    default: 'none',
+    example: '/run/secrets/scribe_mfa_secret',
+  },
+  {
     name: 'SCRIBE_SESSION_FILE',
-    meaning: 'where the refresh token is kept across restarts (mode 0600)',
+    meaning:
+      'where the refresh token is kept across restarts (mode 0600; refused when another user owns it, others can read it, or it holds another account than `SCRIBE_USERNAME`; a damaged one is passed over, with a warning, when a password is configured; see [security](security.md))',
     default: 'none',
     example: './session.json',
   },
   {
     name: 'SCRIBE_COGNITO_ENDPOINT',
-    meaning: 'user pool endpoint override (sandbox, tests, private endpoints)',
+    meaning:
+      'user pool endpoint override (sandbox, tests, private endpoints): https, or plain http to a loopback address only; named at start (log line, CLI stderr)',
     default: "AWS's",
     example: 'http://127.0.0.1:9229',
   },
   {
     name: 'SCRIBE_IDENTITY_ENDPOINT',
-    meaning: 'identity pool endpoint override',
+    meaning: 'identity pool endpoint override; same rules',
     default: "AWS's",
     example: 'http://127.0.0.1:9230',
   },
@@ -121,7 +151,8 @@ export const configReference: readonly ConfigSetting[] = [
   },
   {
     name: 'ADMIN_TOKEN',
-    meaning: 'bearer token for `/admin/*` (16+ characters); unset = admin routes disabled',
+    meaning:
+      'bearer token for `/admin/*` (16+ characters, 8+ different, no whitespace inside; trimmed); unset = admin routes disabled',
     default: 'none',
     example: 'a-long-random-token-of-32-chars',
   },
@@ -131,6 +162,18 @@ export const configReference: readonly ConfigSetting[] = [
       'when set, proxied requests must send `Authorization: Bearer <token>` (or `Proxy-Authorization`); 16+ characters',
     default: 'none',
     example: 'another-long-random-token-32-chars',
+  },
+  {
+    name: 'ADMIN_TOKEN_FILE',
+    meaning: '`ADMIN_TOKEN` read from this file, trimmed; not both forms',
+    default: 'none',
+    example: '/run/secrets/admin_token',
+  },
+  {
+    name: 'PROXY_CLIENT_TOKEN_FILE',
+    meaning: '`PROXY_CLIENT_TOKEN` read from this file, trimmed; not both forms',
+    default: 'none',
+    example: '/run/secrets/proxy_client_token',
   },
   {
     name: 'PROXY_ALLOWED_ORIGINS',

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { secretFileVariables } from '../src/config.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFile(`${root}${path}`, 'utf8');
@@ -43,6 +44,13 @@ async function modelFor(manifest: Manifest) {
   if (!Model) throw new Error(`no model for ${manifest.apiVersion} ${manifest.kind}`);
   return Model;
 }
+
+type ProxyContainer = {
+  name: string;
+  env?: Array<{ name: string; value?: string }>;
+  envFrom?: Array<{ secretRef?: unknown; configMapRef?: unknown }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+};
 
 type PodSpec = {
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
@@ -271,6 +279,104 @@ describe('deployment files', function () {
     const installs = [...(await read('Dockerfile')).matchAll(/^RUN (npm (?:ci|install)\b.*)$/gm)];
     expect(installs.length).to.be.greaterThan(0);
     for (const m of installs) expect(m[1]).to.include('--ignore-scripts');
+  });
+
+  it('no pod gets a service account token: the proxy never calls the Kubernetes API', async function () {
+    const deployments = (await manifests()).filter(({ doc }) => doc.kind === 'Deployment');
+    expect(deployments.length).to.equal(2);
+    for (const { file, doc } of deployments) {
+      const pod = (doc.spec?.['template'] as { spec: { automountServiceAccountToken?: boolean } })
+        .spec;
+      expect(pod.automountServiceAccountToken, file).to.equal(false);
+    }
+  });
+
+  it('the compose service runs read-only, with no capabilities and no privilege gain', async function () {
+    const compose = parseYaml(await read('docker-compose.yml')) as {
+      services: Record<string, Record<string, unknown>>;
+    };
+    const proxy = compose.services['scribe-proxy'] ?? {};
+    expect(proxy['read_only']).to.equal(true);
+    expect(proxy['cap_drop']).to.deep.equal(['ALL']);
+    expect(proxy['security_opt']).to.deep.equal(['no-new-privileges:true']);
+    // What it writes (its session file) lives in a volume; nothing else needs a writable root.
+    const volumes = (proxy['volumes'] as string[] | undefined) ?? [];
+    expect(volumes.some((v) => v.endsWith(':/data'))).to.equal(true);
+  });
+
+  it('secrets reach the proxy as files (*_FILE), never as environment variables', async function () {
+    const secretVariables = Object.keys(secretFileVariables);
+    for (const { file, doc } of await manifests()) {
+      if (doc.kind === 'Secret') {
+        const data = (doc as unknown as { stringData: Record<string, string> }).stringData;
+        expect(Object.keys(data).length, file).to.be.greaterThan(0);
+        for (const key of Object.keys(data)) expect(secretVariables, file).to.include(key);
+        continue;
+      }
+      if (doc.kind !== 'Deployment') continue;
+      const pod = (doc.spec?.['template'] as { spec: Record<string, unknown> }).spec as {
+        volumes?: Array<{ name: string; secret?: { secretName: string } }>;
+        initContainers?: ProxyContainer[];
+        containers?: ProxyContainer[];
+      };
+      const proxy = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].find(
+        (c) => c.name === 'scribe-proxy',
+      );
+      expect(proxy, file).to.not.equal(undefined);
+      expect(
+        proxy?.envFrom?.some((e) => e.secretRef),
+        file,
+      ).to.not.equal(true);
+      const env = proxy?.env ?? [];
+      for (const name of secretVariables) {
+        expect(
+          env.map((e) => e.name),
+          file,
+        ).to.not.include(name);
+      }
+      // The secrets' file forms (TLS files and the session file live elsewhere).
+      const fileForms: string[] = Object.values(secretFileVariables);
+      const files = env.filter((e) => fileForms.includes(e.name));
+      expect(
+        files.map((e) => e.name),
+        file,
+      ).to.include('ADMIN_TOKEN_FILE');
+      const secretVolume = pod.volumes?.find((v) => v.secret);
+      const mount = proxy?.volumeMounts?.find((m) => m.name === secretVolume?.name);
+      expect(mount?.readOnly, file).to.equal(true);
+      for (const { value } of files)
+        expect(value?.startsWith(`${mount?.mountPath}/`)).to.equal(true);
+    }
+    const compose = parseYaml(await read('docker-compose.yml')) as {
+      services: Record<string, { environment?: Record<string, string>; secrets?: string[] }>;
+      secrets?: Record<string, { file: string }>;
+    };
+    const proxy = compose.services['scribe-proxy'];
+    for (const [name, value] of Object.entries(proxy?.environment ?? {})) {
+      expect(secretVariables).to.not.include(name);
+      if (name.endsWith('_FILE') && name !== 'SCRIBE_SESSION_FILE') {
+        const secret = value.replace('/run/secrets/', '');
+        expect(proxy?.secrets).to.include(secret);
+        expect(compose.secrets?.[secret]?.file).to.be.a('string');
+      }
+    }
+    expect(Object.keys(proxy?.environment ?? {})).to.include.members([
+      'SCRIBE_PASSWORD_FILE',
+      'ADMIN_TOKEN_FILE',
+      'PROXY_CLIENT_TOKEN_FILE',
+    ]);
+  });
+
+  it('the runtime image has no npm (nor npx, corepack or yarn) to run', async function () {
+    const dockerfile = await read('Dockerfile');
+    const stages = dockerfile.split(/^(?=FROM )/m);
+    const runtime = stages.find((s) => /^FROM \S+ AS runtime$/m.test(s));
+    expect(runtime).to.be.a('string');
+    expect(runtime).to.match(
+      /rm -rf [^\n]*\/usr\/local\/lib\/node_modules\/npm[^\n]*\/usr\/local\/bin\/npx/,
+    );
+    // Dependencies come from the build stage, installed there without dev dependencies.
+    expect(runtime).to.not.match(/^RUN npm /m);
   });
 
   it('.dockerignore keeps secrets and local installs out of every build context', async function () {

@@ -19,8 +19,71 @@ export interface AdminRouterOptions {
   adminToken: string;
   /** Password routes per client per window; Cognito's own limits are far stricter. */
   passwordRateLimit?: { limit: number; windowMs: number };
-  /** Called when an admin action fails or succeeds, for the log (no secrets passed). */
-  onAction?: (action: string, outcome: 'ok' | 'failed', detail?: string) => void;
+  /**
+   * Called once per admin request with what was answered, for the log (no secrets passed):
+   * `failed` with the error code as detail and the status for every answer of 400 or more.
+   */
+  onAction?: AdminActionListener;
+  /** Wrong admin tokens per client address per window before 429 (default 10 a minute). */
+  adminTokenFailureLimit?: { limit: number; windowMs: number };
+}
+
+/** Told what an admin request was answered. */
+export type AdminActionListener = (
+  action: string,
+  outcome: 'ok' | 'failed',
+  detail?: string,
+  status?: number,
+) => void;
+
+/** The status, code and message an admin route answers an error with. */
+export function adminErrorAnswer(err: unknown): { status: number; code: string; message: string } {
+  if (err instanceof ScribeAuthError) {
+    const status = [400, 401, 403, 404, 429].includes(err.httpStatus) ? err.httpStatus : 502;
+    const code = err.name
+      .replace(/Error$/, '')
+      .replace(/(?<=[a-z])(?=[A-Z])/g, '_')
+      .toLowerCase();
+    // Cognito's refusal is not the admin token's: a client must tell the two 401s apart.
+    return {
+      status,
+      code: code === 'unauthorized' ? 'cognito_unauthorized' : code,
+      message: err.message,
+    };
+  }
+  if (err instanceof SessionConflictError)
+    return { status: 409, code: 'conflict', message: err.message };
+  const e = err as { type?: string; status?: number };
+  if (e.type === 'entity.too.large')
+    return { status: 413, code: 'body_too_large', message: 'the body is over 16 KiB' };
+  if (e.type === 'entity.parse.failed')
+    return { status: 400, code: 'invalid_json', message: 'the body is not valid JSON' };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return { status: e.status, code: 'bad_request', message: 'the request could not be read' };
+  }
+  return { status: 500, code: 'internal_error', message: 'the admin action failed' };
+}
+
+/** Answer an error and note its code, so the log says what was answered. */
+export function refuse(res: Response, status: number, code: string, message: string): void {
+  res.locals['errorCode'] = code;
+  sendJsonError(res, status, code, message);
+}
+
+/** The action an admin path names in the log: `/password/forgot` is `password-forgot`. */
+function actionOf(path: string): string {
+  const known = [
+    'session',
+    'login',
+    'mfa',
+    'password',
+    'password/forgot',
+    'password/confirm',
+    'revoke',
+  ];
+  const route = path.replace(/^\/+|\/+$/g, '');
+  // Only a known route's name: the log never carries a path the client made up.
+  return known.includes(route) ? route.replace('/', '-') : 'unknown-route';
 }
 
 /** Revoke; a refusal says that the token was kept (so it can be revoked again). */
@@ -43,7 +106,7 @@ const jsonOnly: RequestHandler = (req, res, next) => {
   const length = Number(req.headers['content-length'] ?? 0);
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
-    return sendJsonError(res, 415, 'unsupported_media_type', 'send the body as application/json');
+    return refuse(res, 415, 'unsupported_media_type', 'send the body as application/json');
   }
   next();
 };
@@ -52,7 +115,7 @@ const jsonOnly: RequestHandler = (req, res, next) => {
 function body<S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | undefined {
   const parsed = schema.safeParse(req.body ?? {});
   if (parsed.success) return parsed.data;
-  sendJsonError(res, 400, 'invalid_body', describeIssues(parsed.error));
+  refuse(res, 400, 'invalid_body', describeIssues(parsed.error, req.body ?? {}));
   return undefined;
 }
 
@@ -63,7 +126,26 @@ function body<S extends z.ZodType>(schema: S, req: Request, res: Response): z.in
 export function adminRouter(options: AdminRouterOptions): Router {
   const { session, actions } = options;
   const router = Router();
-  router.use(requireAdminToken(options.adminToken));
+  const onAction = options.onAction;
+  router.use(
+    requireAdminToken(options.adminToken, {
+      onRefused: (reason, status) => onAction?.('authenticate', 'failed', reason, status),
+      failureLimit: options.adminTokenFailureLimit,
+    }),
+  );
+  // Every answer made before a route's own (415, a body too large or not JSON) is logged too.
+  router.use((req, res, next) => {
+    res.once('finish', () => {
+      if (res.locals['logged'] || res.statusCode < 400) return;
+      onAction?.(
+        actionOf(req.path),
+        'failed',
+        String(res.locals['errorCode'] ?? 'error'),
+        res.statusCode,
+      );
+    });
+    next();
+  });
   router.use(jsonOnly);
   router.use(express.json({ limit: '16kb', type: 'application/json', strict: true }));
   const limit = options.passwordRateLimit ?? { limit: 10, windowMs: 60_000 };
@@ -73,24 +155,22 @@ export function adminRouter(options: AdminRouterOptions): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>
-      sendJsonError(
-        res,
-        429,
-        'rate_limited',
-        'too many password requests; wait a minute and retry',
-      ),
+      refuse(res, 429, 'rate_limited', 'too many password requests; wait a minute and retry'),
   });
 
   type Action = (req: Request, res: Response) => Promise<unknown>;
   const act =
     (name: string, action: Action): RequestHandler =>
     async (req, res, next) => {
+      res.locals['logged'] = true;
       try {
         const result = await action(req, res);
         if (!res.headersSent) res.json(result);
-        options.onAction?.(name, 'ok');
+        if (res.statusCode < 400) onAction?.(name, 'ok', undefined, res.statusCode);
+        else onAction?.(name, 'failed', String(res.locals['errorCode']), res.statusCode);
       } catch (err) {
-        options.onAction?.(name, 'failed', err instanceof Error ? err.name : 'error');
+        const answer = adminErrorAnswer(err);
+        onAction?.(name, 'failed', answer.code, answer.status);
         next(err);
       }
     };
@@ -156,33 +236,12 @@ export function adminRouter(options: AdminRouterOptions): Router {
     }),
   );
 
-  router.use((_req, res) => sendJsonError(res, 404, 'not_found', 'no such admin route'));
+  router.use((_req, res) => refuse(res, 404, 'not_found', 'no such admin route'));
 
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof ScribeAuthError) {
-      const status = [400, 401, 403, 404, 429].includes(err.httpStatus) ? err.httpStatus : 502;
-      return sendJsonError(
-        res,
-        status,
-        err.name
-          .replace(/Error$/, '')
-          .replace(/(?<=[a-z])(?=[A-Z])/g, '_')
-          .toLowerCase(),
-        err.message,
-      );
-    }
-    if (err instanceof SessionConflictError)
-      return sendJsonError(res, 409, 'conflict', err.message);
-    const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large')
-      return sendJsonError(res, 413, 'body_too_large', 'the body is over 16 KiB');
-    if (e.type === 'entity.parse.failed')
-      return sendJsonError(res, 400, 'invalid_json', 'the body is not valid JSON');
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return sendJsonError(res, e.status, 'bad_request', 'the request could not be read');
-    }
-    sendJsonError(res, 500, 'internal_error', 'the admin action failed');
+    const answer = adminErrorAnswer(err);
+    refuse(res, answer.status, answer.code, answer.message);
   };
   router.use(onError);
   return router;

@@ -16,13 +16,32 @@ export const schemas = {
   empty: z.strictObject({}),
 };
 
-/** A one-line description of what is wrong with a body, naming the fields (never their values). */
-export function describeIssues(error: z.ZodError): string {
+/** The value at `path` inside `input`, undefined when any step is missing. */
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * A one-line description of what is wrong with a body, naming the fields (never their values):
+ * a missing field is `required`, a field of the wrong type says the type it must have.
+ */
+export function describeIssues(error: z.ZodError, input?: unknown): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
       if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
-      if (issue.code === 'invalid_type' && issue.input === undefined) return `${field}: required`;
+      if (issue.code === 'invalid_type') {
+        // zod leaves the input out of its issues, so whether the field was sent is read here.
+        const sent = input === undefined ? issue.input : valueAt(input, issue.path);
+        if (sent === undefined) return `${field}: required`;
+        const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+        return `${field} must be ${article} ${issue.expected}`;
+      }
       return `${field}: ${issue.message}`;
     })
     .join('; ');

@@ -2,13 +2,21 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { ScribeAuthError } from '../auth/index.js';
 import { sendJsonError } from '../http/index.js';
 import type { SessionCache } from '../session/index.js';
+import type { AdminActionListener } from './adminRouter.js';
 import { requireAdminToken } from './requireAdminToken.js';
 
 export interface SessionsRouterOptions {
   sessions: SessionCache;
   adminToken: string;
-  /** Called when an admin action fails or succeeds, for the log (no secrets passed). */
-  onAction?: (action: string, outcome: 'ok' | 'failed', detail?: string) => void;
+  /** Called with what each admin action was answered, for the log (no secrets passed). */
+  onAction?: AdminActionListener;
+  /** Wrong admin tokens per client address per window before 429 (default 10 a minute). */
+  adminTokenFailureLimit?: { limit: number; windowMs: number };
+}
+
+/** The status a refused revoke is answered with. */
+function revokeStatus(err: ScribeAuthError): number {
+  return [400, 401, 403, 429].includes(err.httpStatus) ? err.httpStatus : 502;
 }
 
 /** The shared-session routes, which a per-client gateway does not have. */
@@ -31,7 +39,12 @@ const sharedOnly = [
 export function sessionsRouter(options: SessionsRouterOptions): Router {
   const { sessions } = options;
   const router = Router();
-  router.use(requireAdminToken(options.adminToken));
+  router.use(
+    requireAdminToken(options.adminToken, {
+      onRefused: (reason, status) => options.onAction?.('authenticate', 'failed', reason, status),
+      failureLimit: options.adminTokenFailureLimit,
+    }),
+  );
 
   router.get('/sessions', (_req, res) => {
     res.json({ sessions: sessions.list() });
@@ -41,18 +54,25 @@ export function sessionsRouter(options: SessionsRouterOptions): Router {
     const { username } = req.params;
     const revoke = req.query['revoke'];
     if (revoke !== undefined && revoke !== 'true' && revoke !== 'false') {
+      options.onAction?.('evict', 'failed', 'invalid_query', 400);
       return sendJsonError(res, 400, 'invalid_query', 'revoke must be true or false');
     }
     try {
       const result = await sessions.evict(username, revoke === 'true');
       if (result.evicted === 0) {
-        options.onAction?.('evict', 'failed', 'not_found');
+        options.onAction?.('evict', 'failed', 'not_found', 404);
         return sendJsonError(res, 404, 'not_found', 'no session is held for this username');
       }
-      options.onAction?.('evict', 'ok');
+      options.onAction?.('evict', 'ok', undefined, 200);
       res.json({ username, ...result });
     } catch (err) {
-      options.onAction?.('evict', 'failed', err instanceof Error ? err.name : 'error');
+      const status = err instanceof ScribeAuthError ? revokeStatus(err) : 500;
+      options.onAction?.(
+        'evict',
+        'failed',
+        status === 500 ? 'internal_error' : 'revoke_failed',
+        status,
+      );
       next(err);
     }
   });
@@ -67,10 +87,21 @@ export function sessionsRouter(options: SessionsRouterOptions): Router {
   );
   router.use((_req, res) => sendJsonError(res, 404, 'not_found', 'no such admin route'));
 
-  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
+    // A path that is not valid percent-encoded UTF-8 never reaches a route: say so, and log it.
+    const status = (err as { status?: unknown }).status;
+    if (!(err instanceof ScribeAuthError) && typeof status === 'number' && status === 400) {
+      options.onAction?.(
+        req.method === 'DELETE' ? 'evict' : 'sessions',
+        'failed',
+        'invalid_path',
+        400,
+      );
+      return sendJsonError(res, 400, 'invalid_path', 'the path is not valid percent-encoded UTF-8');
+    }
     if (err instanceof ScribeAuthError) {
-      const status = [400, 401, 403, 429].includes(err.httpStatus) ? err.httpStatus : 502;
+      const status = revokeStatus(err);
       return sendJsonError(
         res,
         status,

@@ -1,7 +1,7 @@
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
-import { ask, canPrompt } from './prompt.js';
-import { environmentWithDotEnv } from '../config.js';
+import { ask, askNewPassword, canPrompt } from './prompt.js';
+import { checkEndpoint, environmentWithDotEnv } from '../config.js';
 import { readEgress } from '../http/index.js';
 import { cognitoAgents } from '../server/index.js';
 import { UsageError } from './usage.js';
@@ -16,6 +16,7 @@ export const cognitoOptions: OptionSpec[] = [
     flag: 'client-secret',
     env: 'SCRIBE_CLIENT_SECRET',
     help: 'app client secret, if any',
+    secret: true,
   },
   {
     flag: 'cognito-endpoint',
@@ -29,6 +30,7 @@ export const newPasswordOption: OptionSpec = {
   flag: 'new-password',
   env: 'SCRIBE_NEW_PASSWORD',
   help: 'the new password (prefer the prompt or the env variable)',
+  secret: true,
 };
 
 /** Options of commands that log in. */
@@ -37,17 +39,20 @@ export const loginOptions: OptionSpec[] = [
   {
     flag: 'password',
     env: 'SCRIBE_PASSWORD',
-    help: 'password (prefer the prompt or the env variable: argv is visible to other users)',
+    help: 'password (prefer the prompt or a file: argv is visible to other users)',
+    secret: true,
   },
   {
     flag: 'refresh-token',
     env: 'SCRIBE_REFRESH_TOKEN',
     help: 'log in with a refresh token instead',
+    secret: true,
   },
   {
     flag: 'mfa-secret',
     env: 'SCRIBE_MFA_SECRET',
     help: 'TOTP secret, to answer MFA unattended',
+    secret: true,
   },
   newPasswordOption,
 ];
@@ -75,9 +80,42 @@ export async function secretInput(
   return answer;
 }
 
-/** The new password: from --new-password / SCRIBE_NEW_PASSWORD, else a hidden prompt. */
-export function newPasswordInput(values: Record<string, string | undefined>): Promise<string> {
-  return secretInput(values, newPasswordOption.flag, 'SCRIBE_NEW_PASSWORD', 'New password: ');
+/**
+ * The new password: from --new-password / SCRIBE_NEW_PASSWORD, else asked twice on a terminal
+ * (hidden; a mismatch asks again, three fail), else a usage error.
+ */
+export async function newPasswordInput(
+  values: Record<string, string | undefined>,
+  question = 'New password: ',
+): Promise<string> {
+  const value = values[newPasswordOption.flag];
+  if (value) return value;
+  if (!canPrompt()) {
+    throw new UsageError('missing SCRIBE_NEW_PASSWORD: set it, or run on a terminal to be asked');
+  }
+  const chosen = await askNewPassword(question);
+  if (!chosen)
+    throw new UsageError('no new password: the two entries did not match, or were empty');
+  return chosen;
+}
+
+/**
+ * Check the endpoint overrides (https, or http to loopback only: a `.env` in the working
+ * directory could otherwise send the password anywhere) and say on stderr which are in force.
+ */
+export function checkEndpointOverrides(values: Record<string, string | undefined>): void {
+  const overrides = [
+    ['cognito-endpoint', 'SCRIBE_COGNITO_ENDPOINT'],
+    ['identity-endpoint', 'SCRIBE_IDENTITY_ENDPOINT'],
+  ] as const;
+  for (const [flag, env] of overrides) {
+    const raw = values[flag];
+    if (!raw) continue;
+    const checked = checkEndpoint(env, raw);
+    if (checked.problem) throw new UsageError(checked.problem.replace(/^invalid setting: /, ''));
+    values[flag] = checked.url;
+    process.stderr.write(`scribe-proxy: endpoint override in force: ${env}=${checked.url}\n`);
+  }
 }
 
 /** A ScribeAuth built from parsed options. */
@@ -141,10 +179,8 @@ export async function logIn(
         'the password is temporary and must be changed: set SCRIBE_NEW_PASSWORD or run on a terminal',
       );
     }
-    const newPassword = await secretInput(
+    const newPassword = await newPasswordInput(
       values,
-      'new-password',
-      'SCRIBE_NEW_PASSWORD',
       'Temporary password: choose a new password: ',
     );
     result = await auth.respondToNewPasswordChallenge(result.username, result.session, newPassword);

@@ -1,5 +1,5 @@
 import type { ScribeAuth } from '../auth/index.js';
-import { authFrom } from './authOptions.js';
+import { authFrom, checkEndpointOverrides } from './authOptions.js';
 import { helpText, parseOptions, requireOptions, type OptionSpec } from './options.js';
 
 /** What a command that talks to Cognito declares; the helper does the rest. */
@@ -35,6 +35,7 @@ export function cognitoCommand(spec: CognitoCommandSpec): CognitoCommand {
     const values = parseOptions(argv, spec.specs);
     if (values['help']) return print(help);
     requireOptions(values, spec.specs, spec.required);
+    checkEndpointOverrides(values);
     await spec.prepare?.(values);
     const auth = authFrom(values);
     try {

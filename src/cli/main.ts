@@ -10,7 +10,7 @@ import { revokeCommand } from './commands/revoke.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
-import { exitCodes, UsageError } from './usage.js';
+import { exitCodes, PromptAborted, UsageError } from './usage.js';
 import { packageVersion } from '../version.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
@@ -91,6 +91,10 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(rest, print);
     return exitCodes.ok;
   } catch (err) {
+    if (err instanceof PromptAborted) {
+      process.stderr.write(`scribe-proxy ${name}: ${err.message}, nothing done\n`);
+      return err.exitCode;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`scribe-proxy ${name}: ${err.message}\n`);
       return exitCodes.usage;

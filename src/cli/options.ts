@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { environmentWithDotEnv } from '../config.js';
+import { secretValue } from './secretOption.js';
 import { UsageError } from './usage.js';
 
 /** One command-line option, with the environment variable it falls back to. */
@@ -8,6 +9,8 @@ export interface OptionSpec {
   env?: string;
   help: string;
   boolean?: boolean;
+  /** A secret: it also has a `--<flag>-file FILE|-` form, and a warning when given on argv. */
+  secret?: boolean;
 }
 
 /**
@@ -21,7 +24,10 @@ export function parseOptions(
   env: NodeJS.ProcessEnv = environmentWithDotEnv(),
 ): Record<string, string | undefined> & { help?: string } {
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
-  for (const spec of specs) options[spec.flag] = { type: spec.boolean ? 'boolean' : 'string' };
+  for (const spec of specs) {
+    options[spec.flag] = { type: spec.boolean ? 'boolean' : 'string' };
+    if (spec.secret) options[`${spec.flag}-file`] = { type: 'string' };
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as {
@@ -31,8 +37,14 @@ export function parseOptions(
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
   }
   const result: Record<string, string | undefined> = {};
+  const stdin = { used: false };
   for (const spec of specs) {
     const value = values[spec.flag];
+    if (spec.secret) {
+      const file = values[`${spec.flag}-file`];
+      result[spec.flag] = secretValue(spec, { value, file }, env, stdin) as string | undefined;
+      continue;
+    }
     const fromEnv = spec.env ? env[spec.env] : undefined;
     if (typeof value === 'boolean') result[spec.flag] = value ? 'true' : undefined;
     else result[spec.flag] = value !== undefined && value !== '' ? value : fromEnv || undefined;
@@ -58,9 +70,14 @@ export function requireOptions(
 
 /** The help text of a command: its usage line, then one line per option. */
 export function helpText(usage: string, summary: string, specs: OptionSpec[]): string {
-  const width = Math.max(...specs.map((s) => s.flag.length)) + 4;
-  const lines = specs.map(
-    (s) => `  --${s.flag.padEnd(width)}${s.help}${s.env ? ` [env ${s.env}]` : ''}`,
-  );
+  const width = Math.max(...specs.map((s) => s.flag.length + (s.secret ? 5 : 0))) + 4;
+  const lines = specs.flatMap((s) => [
+    `  --${s.flag.padEnd(width)}${s.help}${s.env ? ` [env ${s.env}]` : ''}`,
+    ...(s.secret
+      ? [
+          `  --${`${s.flag}-file`.padEnd(width)}read it from a file, or - for standard input${s.env ? ` [env ${s.env}_FILE]` : ''}`,
+        ]
+      : []),
+  ]);
   return `${usage}\n\n${summary}\n\nOptions:\n${lines.join('\n')}\n  --${'help'.padEnd(width)}show this help\n`;
 }

@@ -1,5 +1,5 @@
 import { ScribeAuth } from '../auth/index.js';
-import { isLoopback, type Config } from '../config.js';
+import { endpointOverrides, isLoopback, type Config } from '../config.js';
 import {
   createLogger,
   createMetrics,
@@ -75,6 +75,10 @@ export interface ServiceOptions {
 /** Compose and start the proxy and admin listeners around one session. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
+  const overrides = endpointOverrides(config);
+  if (overrides.length > 0) {
+    logger.info({ event: 'endpoint-overrides', overrides }, 'Cognito endpoint overrides in force');
+  }
   const secrets = [
     config.password,
     config.refreshToken,
@@ -163,9 +167,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
     proxyTls?.serverOptions(),
   );
   if (proxyTls && 'setSecureContext' in proxy) proxyTls.attach(proxy);
-  const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string) =>
+  const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string, status?: number) =>
     logger.info(
-      { event: 'admin', action, outcome, ...(detail ? { detail } : {}) },
+      {
+        event: 'admin',
+        action,
+        outcome,
+        ...(detail ? { detail } : {}),
+        ...(status ? { status } : {}),
+      },
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;

@@ -4,7 +4,7 @@ import type { Logger, Metrics } from '../observability/index.js';
 import type { SessionChoice } from '../proxy/index.js';
 import {
   deleteSessionFile,
-  readSessionFile,
+  loadSavedSession,
   Session,
   SessionCache,
   sessionStates,
@@ -31,8 +31,16 @@ async function sharedSessions(
   metrics: Metrics,
 ): Promise<ServiceSessions> {
   // The session file, when there is one, holds the newest refresh token the proxy saw.
-  const saved = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;
+  // Refused at start when unsafe or another account's; passed over (warned) when damaged and a
+  // password can log in instead.
   const sessionFile = config.sessionFile;
+  const saved = sessionFile
+    ? await loadSavedSession(sessionFile, {
+        username: config.username,
+        hasPassword: Boolean(config.username && config.password),
+        warn: (message) => logger.warn({ event: 'session-file-damaged' }, message),
+      })
+    : undefined;
   const session: Session = new Session({
     auth,
     mode: config.authMode,

@@ -12,9 +12,11 @@ export type {
 export {
   deleteSessionFile,
   readSessionFile,
+  SessionFileError,
   writeSessionFile,
   type SessionFileContents,
 } from './sessionFile.js';
+export { loadSavedSession, type SavedSessionOptions } from './savedSession.js';
 export {
   ClientLoginError,
   SessionCache,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
@@ -49,6 +49,44 @@ describe('the CLI account commands', function () {
     const after = await runCli(['tokens', '--refresh-token', refreshToken], env);
     expect(after.code).to.equal(1);
     expect(after.stderr).to.include('log in again');
+  });
+
+  it("revoke --session-file with SCRIBE_REFRESH_TOKEN also set: refuses when they differ, else revokes the file's token", async function () {
+    await cognito.createUser(pool, 'cli-two-sources', 'Two-Sources-Passw0rd!');
+    const file = join(dir, 'two-sources.json');
+    const withPassword = { ...env, SCRIBE_PASSWORD: 'Two-Sources-Passw0rd!' };
+    const login = await runCli(
+      ['login', '--username', 'cli-two-sources', '--session-file', file],
+      withPassword,
+    );
+    expect(login.code, login.stderr).to.equal(0);
+    const other = await runCli(['tokens', '--username', 'cli-two-sources'], withPassword);
+    const otherToken = (JSON.parse(other.stdout) as { refreshToken: string }).refreshToken;
+    const fileToken = (JSON.parse(await readFile(file, 'utf8')) as { refreshToken: string })
+      .refreshToken;
+
+    // In a .env in the working directory, as in the environment.
+    await writeFile(join(dir, '.env'), `SCRIBE_REFRESH_TOKEN=${otherToken}\n`);
+    const refused = await runCli(['revoke', '--session-file', file], env, dir);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include('SCRIBE_REFRESH_TOKEN').and.include(file);
+    expect(refused.stderr).to.not.include(otherToken).and.not.include(fileToken);
+    await stat(file); // still there, and both tokens still work
+    for (const token of [fileToken, otherToken]) {
+      const still = await runCli(['tokens', '--refresh-token', token], env);
+      expect(still.code, still.stderr).to.equal(0);
+    }
+
+    await writeFile(join(dir, '.env'), `SCRIBE_REFRESH_TOKEN=${fileToken}\n`);
+    const revoked = await runCli(['revoke', '--session-file', file], env, dir);
+    await rm(join(dir, '.env'));
+    expect(revoked.code, revoked.stderr).to.equal(0);
+    const dead = await runCli(['tokens', '--refresh-token', fileToken], env);
+    expect(dead.code).to.equal(1);
+    await stat(file).then(
+      () => expect.fail('the session file is still there'),
+      (err: NodeJS.ErrnoException) => expect(err.code).to.equal('ENOENT'),
+    );
   });
 
   it('revoke with nothing to revoke exits 2', async function () {
@@ -127,10 +165,9 @@ describe('the CLI account commands', function () {
     const withPassword = { ...env, SCRIBE_PASSWORD: 'Mfa-Setup-Passw0rd!' };
     const start = await runCli(['mfa-setup', '--username', 'cli-mfa-setup'], withPassword);
     expect(start.code, start.stderr).to.equal(0);
-    const printed = JSON.parse(start.stdout.slice(0, start.stdout.indexOf('\n}') + 2)) as {
-      secret: string;
-      otpauthUri: string;
-    };
+    // Without a terminal, stdout is the JSON alone (a script parses it); the how-to is on stderr.
+    const printed = JSON.parse(start.stdout) as { secret: string; otpauthUri: string };
+    expect(start.stderr).to.include('--code');
     expect(printed.otpauthUri).to.match(/^otpauth:\/\/totp\/.*secret=/);
     const finish = await runCli(
       [

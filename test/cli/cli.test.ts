@@ -93,8 +93,11 @@ describe('the scribe-proxy CLI', function () {
       SCRIBE_PASSWORD: 'wrong-password',
     });
     expect(result.code).to.equal(1);
-    expect(result.stderr.trim().split('\n')).to.have.length(1);
-    expect(result.stderr).to.match(/check the username and password/);
+    // The endpoint override (this test's cognito-local) is named first, then the one error line.
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).to.have.length(2);
+    expect(lines[0]).to.include('SCRIBE_COGNITO_ENDPOINT=');
+    expect(lines[1]).to.match(/check the username and password/);
     expect(result.stderr).to.not.include('wrong-password');
   });
 

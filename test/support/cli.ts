@@ -9,14 +9,18 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the built CLI with only PATH plus `env` in its environment and no terminal attached. */
+/**
+ * Run the built CLI with only PATH plus `env` in its environment and no terminal attached;
+ * `input` is piped to its standard input.
+ */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
   cwd?: string,
+  input?: string,
 ): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cliBin, ...args],
       {
@@ -29,5 +33,7 @@ export function runCli(
         resolve({ code, stdout, stderr });
       },
     );
+    // What a pipe into the command would give it; nothing (end of input) by default.
+    child.stdin?.end(input ?? '');
   });
 }

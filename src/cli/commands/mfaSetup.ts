@@ -29,7 +29,10 @@ export const mfaSetupCommand = cognitoCommand({
         ),
       );
       if (!canPrompt()) {
-        print('Run scribe-proxy mfa-setup again with --code <code from the app> to finish.');
+        // stdout is the JSON alone (a script parses it); sentences go to stderr.
+        process.stderr.write(
+          'Run scribe-proxy mfa-setup again with --code <code from the app> to finish.\n',
+        );
         return undefined;
       }
       code = await ask('Code from the authenticator app: ');

@@ -10,13 +10,26 @@ export const revokeCommand = cognitoCommand({
     'Revoke a refresh token (and the tokens issued from it) at Cognito. With a session file, the\ntoken is read from it and the file is deleted. Federated credentials already issued stay valid\nat AWS until they expire (an hour at most).',
   specs: [
     ...cognitoOptions,
-    { flag: 'refresh-token', env: 'SCRIBE_REFRESH_TOKEN', help: 'the refresh token to revoke' },
+    {
+      flag: 'refresh-token',
+      env: 'SCRIBE_REFRESH_TOKEN',
+      help: 'the refresh token to revoke',
+      secret: true,
+    },
     sessionFileOption,
   ],
   required: ['client-id'],
   prepare: async (values) => {
     const file = values['session-file'];
-    values['refresh-token'] ??= file ? (await readSessionFile(file))?.refreshToken : undefined;
+    const saved = file ? (await readSessionFile(file))?.refreshToken : undefined;
+    // Two sources (the file, and a token from a flag, the environment or .env) must agree:
+    // revoking one and deleting the file that holds the other would leave a live, untracked token.
+    if (saved && values['refresh-token'] && values['refresh-token'] !== saved) {
+      throw new UsageError(
+        `the session file ${file as string} holds another refresh token than --refresh-token / SCRIBE_REFRESH_TOKEN (environment or .env): give only one of them`,
+      );
+    }
+    values['refresh-token'] = saved ?? values['refresh-token'];
     if (!values['refresh-token']) {
       throw new UsageError(
         'nothing to revoke: give --session-file with a saved session, or --refresh-token',

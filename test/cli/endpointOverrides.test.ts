@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { runCli, cliBin } from '../support/cli.js';
+import { startProcess } from '../support/childProcess.js';
+
+// Nothing listens on port 9 of loopback: a call there fails at once, after the start-up lines.
+const closed = 'http://127.0.0.1:9';
+
+describe('endpoint overrides', function () {
+  this.timeout(30_000);
+
+  it('a command refuses a plain-http Cognito endpoint off loopback (a .env could send the password there)', async function () {
+    const result = await runCli(['tokens', '--username', 'someone'], {
+      SCRIBE_CLIENT_ID: 'client',
+      SCRIBE_PASSWORD: 'Some-Passw0rd!',
+      SCRIBE_COGNITO_ENDPOINT: 'http://cognito.evil.example',
+    });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('SCRIBE_COGNITO_ENDPOINT').and.include('https');
+    expect(result.stderr).to.not.include('Some-Passw0rd!');
+  });
+
+  it('a command says on stderr which overrides are in force, and keeps stdout for its output', async function () {
+    const result = await runCli(['forgot-password', '--username', 'someone'], {
+      SCRIBE_CLIENT_ID: 'client',
+      SCRIBE_COGNITO_ENDPOINT: closed,
+    });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include(`SCRIBE_COGNITO_ENDPOINT=${closed}`);
+    expect(result.stdout).to.equal('');
+  });
+
+  it('serve logs the overrides in force at start, and refuses a plain-http one off loopback', async function () {
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      SCRIBE_CLIENT_ID: 'client',
+      SCRIBE_USER_POOL_ID: 'eu-west-2_pool',
+      SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:pool',
+      SCRIBE_USERNAME: 'someone',
+      SCRIBE_PASSWORD: 'Some-Passw0rd!',
+      SCRIBE_COGNITO_ENDPOINT: closed,
+      SCRIBE_IDENTITY_ENDPOINT: closed,
+      PROXY_PORT: '0',
+      ADMIN_PORT: '0',
+    };
+    const served = await startProcess(process.execPath, [cliBin, 'serve'], {
+      env,
+      name: 'serve',
+      ready: /"event":"endpoint-overrides"[^\n]*"(SCRIBE_IDENTITY_ENDPOINT=[^"]+)"/,
+    });
+    await served.stop();
+    expect(served.url).to.equal(`SCRIBE_IDENTITY_ENDPOINT=${closed}`);
+    const refused = await runCli(['serve'], {
+      ...env,
+      SCRIBE_IDENTITY_ENDPOINT: 'http://identity.evil.example',
+    });
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.include('SCRIBE_IDENTITY_ENDPOINT');
+  });
+});
