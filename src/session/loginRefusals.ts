@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { userKey } from './userName.js';
 
 /** How a client's login went, as the per-client cache reports it. */
 export type LoginOutcome =
@@ -90,7 +91,7 @@ export class LoginRefusals {
     const ms = refusalPolicy.rememberMs[outcome];
     if (ms > 0) this.#byLogin.set(key, { outcome, until: now + ms }, { ttl: ms });
     if (outcome === 'rejected') {
-      const name = username.toLowerCase();
+      const name = userKey(username);
       this.#rejectedAt.set(name, [...this.#recentRejections(username, now), now]);
     }
     return { outcome, retryAfterS: secondsUntil(now + ms, now) };
@@ -98,11 +99,11 @@ export class LoginRefusals {
 
   /** The username logged in: its earlier failures no longer count. */
   succeeded(username: string): void {
-    this.#rejectedAt.delete(username.toLowerCase());
+    this.#rejectedAt.delete(userKey(username));
   }
 
   #recentRejections(username: string, now: number): number[] {
-    const times = this.#rejectedAt.get(username.toLowerCase()) ?? [];
+    const times = this.#rejectedAt.get(userKey(username)) ?? [];
     return times.filter((t) => now - t < refusalPolicy.userWindowMs);
   }
 }

@@ -6,6 +6,7 @@ import { LoginRefusals, type LoginOutcome, type RefusedOutcome } from './loginRe
 import { OperatorActions } from './operatorActions.js';
 import type { Session } from './Session.js';
 import { operatorStates, type SessionState } from './types.js';
+import { userKey } from './userName.js';
 
 /** Why a session left the cache. */
 export type EvictionReason = 'idle' | 'capacity' | 'admin' | 'failed' | 'shutdown';
@@ -67,9 +68,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The per-client mode's sessions (DESIGN.md, "Sessions: one shared account, or one per client"):
- * one per account in an lru-cache bounded by count and idle time, keyed by an HMAC of username and
- * password under a random per-process key, so a wrong password never reaches another login's
- * session and no password is ever a key. One login per account however many requests arrive
+ * one per account in an lru-cache bounded by count and idle time, keyed by an HMAC of the user
+ * name (compared as the pool compares it: userName.ts) and password under a random per-process
+ * key, so a wrong password never reaches another login's session and no password is ever a key. One login per account however many requests arrive
  * together; refused logins are answered from a negative cache.
  */
 export class SessionCache {
@@ -176,13 +177,13 @@ export class SessionCache {
   }
 
   /**
-   * Evict every session of `username` (one per password it logged in with); with `revoke`, first
+   * Evict every session of `username`, however it was spelled (one per password it logged in with); with `revoke`, first
    * revoke each refresh token. A refused revoke keeps that session (so it can be tried again) and
    * throws, after the others were handled.
    */
   async evict(username: string, revoke = false): Promise<{ evicted: number; revoked: number }> {
     const keys = [...this.#sessions.entries()]
-      .filter(([, entry]) => entry.username === username)
+      .filter(([, entry]) => userKey(entry.username) === userKey(username))
       .map(([key]) => key);
     let evicted = 0;
     let revoked = 0;
@@ -213,7 +214,7 @@ export class SessionCache {
 
   #keyOf(username: string, password: string): string {
     return createHmac('sha256', this.#hmacKey)
-      .update(JSON.stringify([username, password]))
+      .update(JSON.stringify([userKey(username), password]))
       .digest('base64url');
   }
 

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/index.js';
+import { startService, type Service } from '../../src/server/index.js';
+import { call, type Answer } from '../support/http.js';
+import { ScriptedPoolServer, type PoolAnswer } from '../support/scriptedPoolServer.js';
+import { registerSecret } from '../support/secretScan.js';
+import { VerifyingUpstream } from '../support/verifyingUpstream.js';
+import { LogCapture } from '../support/world.js';
+
+const adminToken = 'per-client-accounts-admin-0123456789';
+const password = 'Ann-Passw0rd!';
+const basic = (username: string, pw: string) =>
+  `Basic ${Buffer.from(`${username}:${pw}`).toString('base64')}`;
+
+const cognitoError = (type: string, message = 'nope'): PoolAnswer => [
+  400,
+  { __type: type, message },
+];
+
+/**
+ * A pool as Scribe's is: user names compare case-insensitively. `ann` logs in with `password`;
+ * `sms` is asked for an SMS code, `email` for an e-mailed one, `choose` to pick between SMS and
+ * e-mail MFA; `odd` gets a 4xx the proxy does not know; `down` gets a 5xx.
+ */
+function accountPool(operation: string, body: Record<string, unknown>): PoolAnswer {
+  if (operation === 'RevokeToken') return [200, {}];
+  if (operation !== 'InitiateAuth') return cognitoError('InvalidParameterException');
+  const params = body['AuthParameters'] as Record<string, string>;
+  const user = (params['USERNAME'] ?? '').toLowerCase();
+  const challenge = (name: string, parameters: Record<string, string> = {}): PoolAnswer => [
+    200,
+    { ChallengeName: name, Session: 'challenge-session', ChallengeParameters: parameters },
+  ];
+  switch (user) {
+    case 'sms':
+      return challenge('SMS_MFA');
+    case 'email':
+      return challenge('EMAIL_OTP');
+    case 'choose':
+      return challenge('SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: '["SMS_MFA","EMAIL_OTP"]' });
+    case 'odd':
+      return cognitoError('InvalidParameterException', 'USER_PASSWORD_AUTH flow not enabled');
+    case 'down':
+      return [500, { __type: 'InternalErrorException', message: 'boom' }];
+  }
+  if (user !== 'ann' || params['PASSWORD'] !== password) {
+    return cognitoError('NotAuthorizedException', 'Incorrect username or password.');
+  }
+  return [
+    200,
+    {
+      AuthenticationResult: {
+        AccessToken: 'access-ann',
+        IdToken: 'id-ann',
+        RefreshToken: 'refresh-ann',
+        ExpiresIn: 3600,
+        TokenType: 'Bearer',
+      },
+    },
+  ];
+}
+
+describe('per-client mode: accounts as the pool sees them (scripted pool over HTTP, bearer)', function () {
+  this.timeout(60_000);
+  let pool: ScriptedPoolServer;
+  let upstream: VerifyingUpstream;
+  let service: Service;
+
+  before(async function () {
+    registerSecret(password);
+    registerSecret(adminToken);
+    pool = await new ScriptedPoolServer(accountPool).start();
+    upstream = await new VerifyingUpstream({
+      mode: 'bearer',
+      checkBearer: (token) => token === 'access-ann',
+    }).start();
+  });
+  after(async function () {
+    await pool?.stop();
+    await upstream?.stop();
+  });
+  beforeEach(async function () {
+    for (const key of Object.keys(pool.calls)) delete pool.calls[key];
+    pool.script = accountPool;
+    const config = loadConfig({
+      SCRIBE_API_URL: `${upstream.url}/v2`,
+      SCRIBE_AUTH_MODE: 'bearer',
+      SCRIBE_CLIENT_ID: 'scripted-client',
+      SCRIBE_USER_POOL_ID: 'eu-west-2_Scripted1',
+      SCRIBE_COGNITO_ENDPOINT: pool.url,
+      PROXY_SESSIONS: 'per-client',
+      ADMIN_TOKEN: adminToken,
+      PROXY_PORT: '0',
+      ADMIN_PORT: '0',
+    });
+    service = await startService(config, {
+      logger: createLogger('debug', new LogCapture().stream),
+    });
+  });
+  afterEach(async function () {
+    await service?.close(1000);
+  });
+
+  const as = (username: string, pw: string): Promise<Answer> =>
+    call(service.proxyUrl, { path: '/v', headers: { authorization: basic(username, pw) } });
+  const admin = (method: string, path: string) =>
+    call(service.adminUrl, { method, path, headers: { authorization: `Bearer ${adminToken}` } });
+
+  it('one session per account whatever the spelling of its user name; `ann` evicts (and revokes) the session opened as `Ann`', async function () {
+    expect((await as('Ann', password)).status).to.equal(200);
+    expect((await as('ann', password)).status).to.equal(200);
+    expect(pool.count('InitiateAuth')).to.equal(1);
+    const listed = (await admin('GET', '/admin/sessions')).json<{
+      sessions: Array<{ username: string }>;
+    }>();
+    expect(listed.sessions.map((s) => s.username)).to.deep.equal(['Ann']);
+
+    const evicted = await admin('DELETE', '/admin/sessions/ann?revoke=true');
+    expect(evicted.status).to.equal(200);
+    expect(evicted.json()).to.include({ evicted: 1, revoked: 1 });
+    expect(pool.count('RevokeToken')).to.equal(1);
+    expect((await admin('GET', '/admin/sessions')).json()).to.deep.equal({ sessions: [] });
+  });
+
+  it('a refused login is remembered under every spelling of the user name', async function () {
+    expect((await as('Ann', 'wrong')).status).to.equal(401);
+    const again = await as('ANN', 'wrong');
+    expect(again.status).to.equal(401);
+    expect(again.json<{ error: { message: string } }>().error.message).to.include(
+      'without asking Cognito',
+    );
+    expect(pool.count('InitiateAuth')).to.equal(1);
+  });
+});
