@@ -102,6 +102,11 @@ export class LoginRefusals {
     this.#rejectedAt.delete(userKey(username));
   }
 
+  /** How many passwords of this user name were refused inside the window. */
+  recentRejections(username: string): number {
+    return this.#recentRejections(username, this.#now()).length;
+  }
+
   #recentRejections(username: string, now: number): number[] {
     const times = this.#rejectedAt.get(userKey(username)) ?? [];
     return times.filter((t) => now - t < refusalPolicy.userWindowMs);

@@ -2,7 +2,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { boundedWait } from './boundedWait.js';
 import { loginOutcome } from './loginOutcome.js';
-import { LoginRefusals, type LoginOutcome, type RefusedOutcome } from './loginRefusals.js';
+import {
+  LoginRefusals,
+  refusalPolicy,
+  type LoginOutcome,
+  type RefusedOutcome,
+} from './loginRefusals.js';
 import { OperatorActions } from './operatorActions.js';
 import type { Session } from './Session.js';
 import { operatorStates, type SessionState } from './types.js';
@@ -78,6 +83,7 @@ export class SessionCache {
   readonly #hmacKey = randomBytes(32);
   readonly #sessions: LRUCache<string, Entry>;
   readonly #pending = new Map<string, Promise<Session>>();
+  readonly #pendingByUser = new Map<string, Set<Promise<Session>>>();
   readonly #refusals: LoginRefusals;
   readonly #reasons = new Map<string, EvictionReason>();
   readonly #sweeper: NodeJS.Timeout;
@@ -128,34 +134,35 @@ export class SessionCache {
    */
   async session(username: string, password: string, signal?: AbortSignal): Promise<Session> {
     const key = this.#keyOf(username, password);
-    const held = this.#held(key);
-    if (held) return held;
-    const refusal = this.#refusals.check(username, key);
-    if (refusal) {
-      this.#options.onLogin?.('remembered');
-      throw new ClientLoginError(refusal.outcome, refusal.retryAfterS, true);
-    }
-    let pending = this.#pending.get(key);
-    if (!pending) {
-      if (this.#pending.size >= (this.#options.maxPendingLogins ?? 32)) {
-        this.#options.onLogin?.('busy');
-        throw new ClientLoginError('busy', 1, false);
+    const deadline = Date.now() + (this.#options.maxLoginWaitMs ?? 30_000);
+    for (;;) {
+      const held = this.#held(key);
+      if (held) return held;
+      const refusal = this.#refusals.check(username, key);
+      if (refusal) {
+        this.#options.onLogin?.('remembered');
+        throw new ClientLoginError(refusal.outcome, refusal.retryAfterS, true);
       }
-      pending = this.#logIn(key, username, password);
-      this.#pending.set(key, pending);
-      void pending.then(
-        () => this.#pending.delete(key),
-        () => this.#pending.delete(key),
-      );
+      let pending = this.#pending.get(key);
+      if (!pending) {
+        // Other passwords of this user still in flight count as refusals to come: a burst of
+        // guesses reaches Cognito no more often than a sequence would.
+        const others = this.#pendingOf(username);
+        const guard = refusalPolicy.maxRejectedPerUser;
+        if (others.size > 0 && this.#refusals.recentRejections(username) + others.size >= guard) {
+          if (!(await settledBefore(Promise.race(others), deadline, signal))) break;
+          continue;
+        }
+        if (this.#pending.size >= (this.#options.maxPendingLogins ?? 32)) {
+          this.#options.onLogin?.('busy');
+          throw new ClientLoginError('busy', 1, false);
+        }
+        pending = this.#startLogin(key, username, password);
+      }
+      if (!(await settledBefore(pending, deadline, signal))) break;
+      return pending;
     }
-    let done = false;
-    const settled = pending.then(
-      () => void (done = true),
-      () => void (done = true),
-    );
-    await boundedWait(settled, this.#options.maxLoginWaitMs ?? 30_000, signal);
-    if (!done) throw new ClientLoginError('unavailable', 5, false);
-    return pending;
+    throw new ClientLoginError('unavailable', 5, false);
   }
 
   /** Every session held, most recently used first. */
@@ -212,6 +219,28 @@ export class SessionCache {
     for (const key of [...this.#sessions.keys()]) this.#delete(key, 'shutdown');
   }
 
+  /** Log in, known as in flight (by login and by user name) until it settles. */
+  #startLogin(key: string, username: string, password: string): Promise<Session> {
+    const pending = this.#logIn(key, username, password);
+    const user = userKey(username);
+    const ofUser = this.#pendingByUser.get(user) ?? new Set();
+    this.#pendingByUser.set(user, ofUser);
+    this.#pending.set(key, pending);
+    ofUser.add(pending);
+    const settle = () => {
+      this.#pending.delete(key);
+      ofUser.delete(pending);
+      if (ofUser.size === 0) this.#pendingByUser.delete(user);
+    };
+    void pending.then(settle, settle);
+    return pending;
+  }
+
+  /** The logins of this user name in flight. */
+  #pendingOf(username: string): ReadonlySet<Promise<Session>> {
+    return this.#pendingByUser.get(userKey(username)) ?? new Set();
+  }
+
   #keyOf(username: string, password: string): string {
     return createHmac('sha256', this.#hmacKey)
       .update(JSON.stringify([userKey(username), password]))
@@ -254,4 +283,19 @@ export class SessionCache {
     if (!deleted) this.#reasons.delete(key);
     return deleted;
   }
+}
+
+/** Wait for `promise` until `deadline` (epoch ms); true when it settled in time. */
+async function settledBefore(
+  promise: Promise<unknown>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  let done = false;
+  const settled = promise.then(
+    () => void (done = true),
+    () => void (done = true),
+  );
+  await boundedWait(settled, deadline - Date.now(), signal);
+  return done;
 }

@@ -106,6 +106,7 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
     call(service.proxyUrl, { path: '/v', headers: { authorization: basic(username, pw) } });
   const admin = (method: string, path: string) =>
     call(service.adminUrl, { method, path, headers: { authorization: `Bearer ${adminToken}` } });
+  const codeOf = (answer: Answer) => answer.json<{ error: { code: string } }>().error.code;
 
   it('one session per account whatever the spelling of its user name; `ann` evicts (and revokes) the session opened as `Ann`', async function () {
     expect((await as('Ann', password)).status).to.equal(200);
@@ -121,6 +122,29 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
     expect(evicted.json()).to.include({ evicted: 1, revoked: 1 });
     expect(pool.count('RevokeToken')).to.equal(1);
     expect((await admin('GET', '/admin/sessions')).json()).to.deep.equal({ sessions: [] });
+  });
+
+  it('30 different wrong passwords sent together for one user: at most three reach Cognito', async function () {
+    // Cognito's answers wait until all 30 logins arrived, or a second passed: a guard that counts
+    // only finished logins lets all of them through.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+      setTimeout(resolve, 1000);
+    });
+    pool.script = async (operation, body) => {
+      if (pool.count('InitiateAuth') >= 30) release();
+      await gate;
+      return accountPool(operation, body);
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => as(i % 2 ? 'ann' : 'ANN', `wrong-${i}`)),
+    );
+    expect(pool.count('InitiateAuth')).to.be.at.most(3);
+    expect(answers.map(codeOf)).to.deep.equal(Array.from({ length: 30 }, () => 'login_failed'));
+    // The right password waits too, as after three refusals in a row.
+    expect(codeOf(await as('ann', password))).to.equal('login_failed');
+    expect(pool.count('InitiateAuth')).to.be.at.most(3);
   });
 
   it('a refused login is remembered under every spelling of the user name', async function () {
