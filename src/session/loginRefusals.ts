@@ -10,6 +10,8 @@ export type LoginOutcome =
   | 'reset-required'
   | 'unconfirmed'
   | 'identity-refused'
+  | 'mfa-unsupported'
+  | 'login-refused'
   | 'throttled'
   | 'busy'
   | 'unavailable';
@@ -31,6 +33,9 @@ export const refusalPolicy = {
     'reset-required': 60_000,
     unconfirmed: 60_000,
     'identity-refused': 60_000,
+    // The account's refusals: asking again would not help (and may text the user a code).
+    'mfa-unsupported': 300_000,
+    'login-refused': 300_000,
     throttled: 60_000,
     // Too many logins in flight at this gateway: not the account's doing, not remembered.
     busy: 0,

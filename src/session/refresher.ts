@@ -20,6 +20,8 @@ const failureEvents: Record<FailureKind, string> = {
   challenge: 'session-challenge',
   'login-rejected': 'session-needs-login',
   'refresh-token-rejected': 'session-needs-login',
+  'mfa-unsupported': 'session-login-refused',
+  'login-refused': 'session-login-refused',
 };
 
 /**

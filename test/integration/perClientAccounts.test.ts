@@ -147,6 +147,35 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
     expect(pool.count('InitiateAuth')).to.be.at.most(3);
   });
 
+  it('an account Cognito asks for SMS or e-mail MFA: a remembered 403 mfa_unsupported; the gateway stays ready', async function () {
+    for (const user of ['sms', 'email', 'choose']) {
+      const first = await as(user, 'Any-Passw0rd!');
+      expect(first.status, user).to.equal(403);
+      expect(codeOf(first)).to.equal('mfa_unsupported');
+      const again = await as(user, 'Any-Passw0rd!');
+      expect(again.status).to.equal(403);
+      expect(codeOf(again)).to.equal('mfa_unsupported');
+    }
+    // Not tried again: each try may send the user a code.
+    expect(pool.count('InitiateAuth')).to.equal(3);
+    const ready = await call(service.adminUrl, { path: '/readyz' });
+    expect(ready.status).to.equal(200);
+  });
+
+  it('a 4xx the proxy does not know is a remembered 403 login_refused; only a 5xx makes the gateway not ready', async function () {
+    const odd = await as('odd', 'Any-Passw0rd!');
+    expect(odd.status).to.equal(403);
+    expect(codeOf(odd)).to.equal('login_refused');
+    expect(codeOf(await as('odd', 'Any-Passw0rd!'))).to.equal('login_refused');
+    expect(pool.count('InitiateAuth')).to.equal(1);
+    expect((await call(service.adminUrl, { path: '/readyz' })).status).to.equal(200);
+
+    const down = await as('down', 'Any-Passw0rd!');
+    expect(down.status).to.equal(503);
+    expect(codeOf(down)).to.equal('no_session');
+    expect((await call(service.adminUrl, { path: '/readyz' })).status).to.equal(503);
+  });
+
   it('a refused login is remembered under every spelling of the user name', async function () {
     expect((await as('Ann', 'wrong')).status).to.equal(401);
     const again = await as('ANN', 'wrong');
@@ -155,5 +184,44 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
       'without asking Cognito',
     );
     expect(pool.count('InitiateAuth')).to.equal(1);
+  });
+});
+
+describe('shared mode: an account Cognito will not let the proxy log in (scripted pool over HTTP)', function () {
+  this.timeout(60_000);
+
+  it('stops in a named state that /readyz and the admin status report, and is not tried again', async function () {
+    const pool = await new ScriptedPoolServer(accountPool).start();
+    const config = loadConfig({
+      SCRIBE_API_URL: 'http://127.0.0.1:9/v2',
+      SCRIBE_AUTH_MODE: 'bearer',
+      SCRIBE_CLIENT_ID: 'scripted-client',
+      SCRIBE_USER_POOL_ID: 'eu-west-2_Scripted1',
+      SCRIBE_COGNITO_ENDPOINT: pool.url,
+      SCRIBE_USERNAME: 'sms',
+      SCRIBE_PASSWORD: 'Any-Passw0rd!',
+      ADMIN_TOKEN: adminToken,
+      PROXY_PORT: '0',
+      ADMIN_PORT: '0',
+    });
+    const service = await startService(config, {
+      logger: createLogger('debug', new LogCapture().stream),
+    });
+    try {
+      const ready = await call(service.adminUrl, { path: '/readyz' });
+      expect(ready.status).to.equal(503);
+      expect(ready.json()).to.deep.equal({ state: 'mfa-unsupported' });
+      const status = await call(service.adminUrl, {
+        path: '/admin/session',
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(status.json()).to.include({ state: 'mfa-unsupported' });
+      const proxied = await call(service.proxyUrl, { path: '/v' });
+      expect(proxied.status).to.equal(503);
+      expect(pool.count('InitiateAuth')).to.equal(1);
+    } finally {
+      await service.close(1000);
+      await pool.stop();
+    }
   });
 });
