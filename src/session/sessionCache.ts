@@ -90,6 +90,9 @@ export class SessionCache {
   // The clock lru-cache reads, as Date.now (fake timers in tests replace Date).
   readonly #now = () => Date.now();
   #lastLogin: LoginOutcome | undefined;
+  /** Sessions logging in now, discarded at close(). */
+  readonly #starting = new Set<Session>();
+  #closed = false;
 
   constructor(options: SessionCacheOptions) {
     this.#options = options;
@@ -136,6 +139,7 @@ export class SessionCache {
     const key = this.#keyOf(username, password);
     const deadline = Date.now() + (this.#options.maxLoginWaitMs ?? 30_000);
     for (;;) {
+      if (this.#closed) break;
       const held = this.#held(key);
       if (held) return held;
       const refusal = this.#refusals.check(username, key);
@@ -213,9 +217,11 @@ export class SessionCache {
     return { evicted, revoked };
   }
 
-  /** Evict everything and stop the sweep (shutdown). */
+  /** Evict everything, discard the logins still running, and stop the sweep (shutdown). Final. */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#sweeper);
+    for (const session of this.#starting) session.discard();
     for (const key of [...this.#sessions.keys()]) this.#delete(key, 'shutdown');
   }
 
@@ -262,7 +268,17 @@ export class SessionCache {
 
   async #logIn(key: string, username: string, password: string): Promise<Session> {
     const session = this.#options.create({ username, password });
-    await session.start();
+    this.#starting.add(session);
+    try {
+      await session.start();
+    } finally {
+      this.#starting.delete(session);
+    }
+    if (this.#closed) {
+      // Closed while it logged in: discarded (by close), never cached.
+      session.discard();
+      throw new ClientLoginError('unavailable', 5, false);
+    }
     const outcome = loginOutcome(session);
     this.#lastLogin = outcome;
     this.#options.onLogin?.(outcome);

@@ -221,8 +221,7 @@ describe('session cache (per-client mode)', function () {
   it('logs in anew when a held session can no longer refresh (its login was refused since)', async function () {
     let passwordChanged = false;
     const calls = scriptCognito((operation, body) => {
-      const params = body['AuthParameters'] as Record<string, string>;
-      if (passwordChanged && params['PASSWORD']) {
+      if (passwordChanged) {
         return [400, cognitoError('NotAuthorizedException', 'Incorrect username or password.')];
       }
       return byPassword(operation, body);
@@ -230,16 +229,15 @@ describe('session cache (per-client mode)', function () {
     const { sessions, evictions } = cache();
     const first = await sessions.session('dee', 'right-dee');
     // Elsewhere, the password changes and the refresh token is revoked: the session's next
-    // refresh finds both refused.
+    // refresh (the upstream refused its token) finds both refused.
     passwordChanged = true;
-    first.data.refreshToken = undefined;
-    first.data.tokens!.stale = true;
-    await first.start();
+    await first.replaceAccessToken('access-1').catch(() => undefined);
     expect(first.state).to.equal('needs-login');
     const err = await refusal(sessions.session('dee', 'right-dee'));
     expect(err.outcome).to.equal('rejected');
     expect(evictions).to.deep.equal(['failed']);
-    expect(calls['InitiateAuth']).to.equal(3);
+    // The login, the refused refresh token and password, the new login.
+    expect(calls['InitiateAuth']).to.equal(4);
     sessions.close();
   });
 
