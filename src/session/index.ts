@@ -16,10 +16,14 @@ export {
   type SessionFileContents,
 } from './sessionFile.js';
 export {
-  ClientLoginError,
   SessionCache,
   type EvictionReason,
   type SessionCacheOptions,
   type SessionListing,
 } from './sessionCache.js';
-export { refusalPolicy, type LoginOutcome, type RefusedOutcome } from './loginRefusals.js';
+export {
+  ClientLoginError,
+  refusalPolicy,
+  type LoginOutcome,
+  type RefusedOutcome,
+} from './loginRefusals.js';

@@ -49,6 +49,20 @@ export const refusalPolicy = {
   maxRemembered: 10_000,
 };
 
+/** A client's login that gave no session; the layer showing it says what to do. */
+export class ClientLoginError extends Error {
+  constructor(
+    readonly outcome: RefusedOutcome,
+    /** Seconds after which trying again may help. */
+    readonly retryAfterS: number,
+    /** Answered from the negative cache, without asking Cognito. */
+    readonly remembered: boolean,
+  ) {
+    super(`login ${outcome}`);
+    this.name = 'ClientLoginError';
+  }
+}
+
 /** A login answered from memory: what it was, and in how many seconds trying again may help. */
 export interface Refusal {
   outcome: RefusedOutcome;

@@ -1,12 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { boundedWait } from './boundedWait.js';
+import { settledBefore } from './boundedWait.js';
+import { LoginsInFlight } from './loginsInFlight.js';
 import { loginOutcome } from './loginOutcome.js';
 import {
+  ClientLoginError,
   LoginRefusals,
   refusalPolicy,
   type LoginOutcome,
-  type RefusedOutcome,
 } from './loginRefusals.js';
 import { OperatorActions } from './operatorActions.js';
 import type { Session } from './Session.js';
@@ -15,20 +16,6 @@ import { userKey } from './userName.js';
 
 /** Why a session left the cache. */
 export type EvictionReason = 'idle' | 'capacity' | 'admin' | 'failed' | 'shutdown';
-
-/** A client's login that gave no session; the layer showing it says what to do. */
-export class ClientLoginError extends Error {
-  constructor(
-    readonly outcome: RefusedOutcome,
-    /** Seconds after which trying again may help. */
-    readonly retryAfterS: number,
-    /** Answered from the negative cache, without asking Cognito. */
-    readonly remembered: boolean,
-  ) {
-    super(`login ${outcome}`);
-    this.name = 'ClientLoginError';
-  }
-}
 
 /** One held session as the admin API lists it: never a secret. */
 export interface SessionListing {
@@ -82,8 +69,7 @@ export class SessionCache {
   readonly #options: SessionCacheOptions;
   readonly #hmacKey = randomBytes(32);
   readonly #sessions: LRUCache<string, Entry>;
-  readonly #pending = new Map<string, Promise<Session>>();
-  readonly #pendingByUser = new Map<string, Set<Promise<Session>>>();
+  readonly #pending = new LoginsInFlight();
   readonly #refusals: LoginRefusals;
   readonly #reasons = new Map<string, EvictionReason>();
   readonly #sweeper: NodeJS.Timeout;
@@ -151,7 +137,7 @@ export class SessionCache {
       if (!pending) {
         // Other passwords of this user still in flight count as refusals to come: a burst of
         // guesses reaches Cognito no more often than a sequence would.
-        const others = this.#pendingOf(username);
+        const others = this.#pending.ofUser(username);
         const guard = refusalPolicy.maxRejectedPerUser;
         if (others.size > 0 && this.#refusals.recentRejections(username) + others.size >= guard) {
           if (!(await settledBefore(Promise.race(others), deadline, signal))) break;
@@ -161,7 +147,7 @@ export class SessionCache {
           this.#options.onLogin?.('busy');
           throw new ClientLoginError('busy', 1, false);
         }
-        pending = this.#startLogin(key, username, password);
+        pending = this.#pending.add(key, username, this.#logIn(key, username, password));
       }
       if (!(await settledBefore(pending, deadline, signal))) break;
       return pending;
@@ -225,28 +211,6 @@ export class SessionCache {
     for (const key of [...this.#sessions.keys()]) this.#delete(key, 'shutdown');
   }
 
-  /** Log in, known as in flight (by login and by user name) until it settles. */
-  #startLogin(key: string, username: string, password: string): Promise<Session> {
-    const pending = this.#logIn(key, username, password);
-    const user = userKey(username);
-    const ofUser = this.#pendingByUser.get(user) ?? new Set();
-    this.#pendingByUser.set(user, ofUser);
-    this.#pending.set(key, pending);
-    ofUser.add(pending);
-    const settle = () => {
-      this.#pending.delete(key);
-      ofUser.delete(pending);
-      if (ofUser.size === 0) this.#pendingByUser.delete(user);
-    };
-    void pending.then(settle, settle);
-    return pending;
-  }
-
-  /** The logins of this user name in flight. */
-  #pendingOf(username: string): ReadonlySet<Promise<Session>> {
-    return this.#pendingByUser.get(userKey(username)) ?? new Set();
-  }
-
   #keyOf(username: string, password: string): string {
     return createHmac('sha256', this.#hmacKey)
       .update(JSON.stringify([userKey(username), password]))
@@ -299,19 +263,4 @@ export class SessionCache {
     if (!deleted) this.#reasons.delete(key);
     return deleted;
   }
-}
-
-/** Wait for `promise` until `deadline` (epoch ms); true when it settled in time. */
-async function settledBefore(
-  promise: Promise<unknown>,
-  deadline: number,
-  signal: AbortSignal | undefined,
-): Promise<boolean> {
-  let done = false;
-  const settled = promise.then(
-    () => void (done = true),
-    () => void (done = true),
-  );
-  await boundedWait(settled, deadline - Date.now(), signal);
-  return done;
 }
