@@ -98,8 +98,10 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
       logger: createLogger('debug', new LogCapture().stream),
     });
   });
+  let closed: Promise<void> | undefined;
   afterEach(async function () {
-    await service?.close(1000);
+    await (closed ?? service?.close(1000));
+    closed = undefined;
   });
 
   const as = (username: string, pw: string): Promise<Answer> =>
@@ -174,6 +176,28 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
     expect(down.status).to.equal(503);
     expect(codeOf(down)).to.equal('no_session');
     expect((await call(service.adminUrl, { path: '/readyz' })).status).to.equal(503);
+  });
+
+  it('a login Cognito answers after the gateway began to close is discarded: no refresh follows', async function () {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    pool.script = async (operation, body) => {
+      await gate;
+      const [status, answer] = accountPool(operation, body);
+      // Tokens living 2 s: a session kept alive would refresh them after 1 s.
+      const result = (answer as { AuthenticationResult?: { ExpiresIn: number } })
+        .AuthenticationResult;
+      if (result) result.ExpiresIn = 2;
+      return [status, answer];
+    };
+    const request = as('ann', password);
+    while (pool.count('InitiateAuth') < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    closed = service.close(5000);
+    release();
+    expect((await request).status).to.equal(503);
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(pool.count('InitiateAuth')).to.equal(1);
   });
 
   it('a refused login is remembered under every spelling of the user name', async function () {
