@@ -12,6 +12,17 @@ const challenge = (name: string, parameters: Record<string, string> = {}): [numb
   { ChallengeName: name, Session: 'challenge-session', ChallengeParameters: parameters },
 ];
 
+/** Answer every call; count only this suite's account's (another suite's session may call too). */
+function ours(answer: () => [number, unknown]): Record<string, number> {
+  const calls: Record<string, number> = {};
+  scriptCognito((operation, body) => {
+    const params = body['AuthParameters'] as Record<string, string> | undefined;
+    if (params?.['USERNAME'] === 'odd-account') calls[operation] = (calls[operation] ?? 0) + 1;
+    return answer();
+  });
+  return calls;
+}
+
 describe('session: a login the account refuses is not an outage (shared mode)', function () {
   this.timeout(20_000);
   useScriptedCognito();
@@ -32,9 +43,10 @@ describe('session: a login the account refuses is not an outage (shared mode)', 
   ];
   for (const [what, answer, state] of cases) {
     it(`Cognito asks for ${what}: ${state}, waiting for an operator, never tried again`, async function () {
-      const calls = scriptCognito(() => answer);
+      const calls = ours(() => answer);
       // Background refreshes on, with a backoff short enough that a retry would show at once.
       const { session, auth } = scriptedSession({
+        username: 'odd-account',
         proactive: true,
         backoff: { baseMs: 10, maxMs: 20 },
       });
@@ -53,8 +65,9 @@ describe('session: a login the account refuses is not an outage (shared mode)', 
   }
 
   it('Cognito failing (500) is still an outage: unavailable, and tried again', async function () {
-    const calls = scriptCognito(() => [500, cognitoError('InternalErrorException')]);
+    const calls = ours(() => [500, cognitoError('InternalErrorException')]);
     const { session, auth } = scriptedSession({
+      username: 'odd-account',
       proactive: true,
       backoff: { baseMs: 10, maxMs: 20 },
     });

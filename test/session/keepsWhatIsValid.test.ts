@@ -48,7 +48,8 @@ describe('session: what a failed refresh may destroy', function () {
       const { session, auth, savedTokens, failWith } = await loggedIn();
       failWith(failure);
       expect(await session.accessToken()).to.equal('access-1');
-      await sleep(50); // the background refresh fails
+      // The background refresh fails (the SDK's own retries of a 500 take a moment).
+      for (let i = 0; i < 200 && session.state === 'ready'; i++) await sleep(25);
       expect(session.state).to.equal('degraded');
       expect(await session.accessToken()).to.equal('access-1');
       expect(savedTokens).to.deep.equal(['refresh-1']); // never dropped

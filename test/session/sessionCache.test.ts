@@ -7,10 +7,12 @@ import {
   SessionCache,
   type EvictionReason,
   type SessionCacheOptions,
+  type SessionOptions,
 } from '../../src/session/index.js';
 import {
   cognitoError,
   idp,
+  lateCognito,
   scriptCognito,
   tokensAnswer,
   useScriptedCognito,
@@ -28,7 +30,10 @@ const byPassword: Script = (operation, body) => {
     : [400, cognitoError('NotAuthorizedException', 'Incorrect username or password.')];
 };
 
-function cache(overrides: Partial<SessionCacheOptions> = {}) {
+function cache(
+  overrides: Partial<SessionCacheOptions> = {},
+  sessionOptions: Partial<SessionOptions> = {},
+) {
   const auth = new ScribeAuth({
     clientId: 'c',
     endpoints: { cognitoIdentityProvider: idp },
@@ -48,6 +53,7 @@ function cache(overrides: Partial<SessionCacheOptions> = {}) {
         password,
         refreshMarginS: 60,
         proactive: false,
+        ...sessionOptions,
       });
       created.push(session);
       return session;
@@ -256,5 +262,29 @@ describe('session cache (per-client mode)', function () {
     expect(evictions).to.deep.equal(['admin']);
     expect(sessions.list().map((s) => s.username)).to.deep.equal(['fay']);
     sessions.close();
+  });
+
+  it('a login still running at close() is discarded: not cached, no refresh timer', async function () {
+    // Counted by this login's own calls: a session another suite left running may call too.
+    let ours = 0;
+    const late = lateCognito((body) => {
+      const params = body['AuthParameters'] as Record<string, string>;
+      if (params['USERNAME'] === 'late' || params['REFRESH_TOKEN'] === 'refresh-late') ours++;
+      return params['REFRESH_TOKEN']
+        ? [200, tokensAnswer(2, 2)]
+        : [200, tokensAnswer(1, 2, 'refresh-late')];
+    });
+    // Background refreshes on: tokens living 2 s are refreshed after 1 s.
+    const { sessions, created } = cache({}, { proactive: true });
+    const login = sessions.session('late', 'pw').catch((err: unknown) => err);
+    await late.arrived(1);
+    sessions.close();
+    late.release();
+    expect(await login).to.be.instanceOf(ClientLoginError);
+    expect(sessions.size).to.equal(0);
+    expect(created[0]?.usable()).to.equal(false);
+    expect(created[0]?.status().tokensExpireAt).to.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // past its planned refresh
+    expect(ours).to.equal(1);
   });
 });
