@@ -6,6 +6,6 @@ export const operatorNextStep: Readonly<Partial<Record<string, string>>> = {
   'needs-login': 'POST /admin/login',
   'mfa-required': 'POST /admin/mfa',
   'new-password-required': 'POST /admin/password',
-  'mfa-unsupported': 'POST /admin/login once the account uses an authenticator app',
-  'login-refused': 'POST /admin/login once the cause in lastError is fixed',
+  'mfa-unsupported': 'POST /admin/login',
+  'login-refused': 'POST /admin/login',
 };
