@@ -1,4 +1,5 @@
 import {
+  InvalidParameterError,
   LimitExceededError,
   ScribeAuthError,
   ServiceUnavailableError,
@@ -17,6 +18,8 @@ import {
  */
 export function accountRefusal(err: unknown): 'mfa-unsupported' | 'login-refused' | undefined {
   if (err instanceof UnsupportedChallengeError) return 'mfa-unsupported';
+  // Cognito's InvalidParameterException, or ScribeAuth's own check of the same (no HTTP status).
+  if (err instanceof InvalidParameterError) return 'login-refused';
   if (!(err instanceof ScribeAuthError)) return undefined;
   const outage =
     err instanceof ServiceUnavailableError ||
