@@ -28,6 +28,7 @@ import {
   MissingIdError,
   ScribeAuthError,
   UnexpectedResponseError,
+  UnsupportedChallengeError,
   toScribeError,
 } from './errors.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
@@ -582,7 +583,7 @@ function tokensExpireAt(result: AuthenticationResultType): Date {
 }
 
 function unsupportedChallenge(name: ChallengeNameType | string): ScribeAuthError {
-  return new UnexpectedResponseError(
+  return new UnsupportedChallengeError(
     `Cognito asked for the ${name} challenge, which scribe-proxy does not answer; ` +
       'use TOTP (authenticator app) MFA for this account',
     { httpStatus: 501 },

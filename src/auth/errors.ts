@@ -51,6 +51,11 @@ export class CodeDeliveryError extends ScribeAuthError {}
 export class ServiceUnavailableError extends ScribeAuthError {}
 /** Cognito answered with something ScribeAuth could not use. */
 export class UnexpectedResponseError extends ScribeAuthError {}
+/**
+ * Cognito asked for a challenge ScribeAuth does not answer (SMS or e-mailed codes): the
+ * account's set-up, not an outage; trying again does not help (and may text the user a code).
+ */
+export class UnsupportedChallengeError extends UnexpectedResponseError {}
 
 type ErrorClass = new (
   message: string,

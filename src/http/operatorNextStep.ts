@@ -6,4 +6,6 @@ export const operatorNextStep: Readonly<Partial<Record<string, string>>> = {
   'needs-login': 'POST /admin/login',
   'mfa-required': 'POST /admin/mfa',
   'new-password-required': 'POST /admin/password',
+  'mfa-unsupported': 'POST /admin/login',
+  'login-refused': 'POST /admin/login',
 };

@@ -45,6 +45,18 @@ const refusals: Record<RefusedOutcome, { status: number; code: string; message: 
     code: 'identity_refused',
     message: "the login worked but Scribe's identity pool refused credentials for this account",
   },
+  'mfa-unsupported': {
+    status: 403,
+    code: 'mfa_unsupported',
+    message:
+      'Cognito asks this account for an SMS or e-mailed code at each login, which the proxy cannot answer: switch the account to authenticator-app (TOTP) MFA',
+  },
+  'login-refused': {
+    status: 403,
+    code: 'login_refused',
+    message:
+      "Cognito refused this login for a reason of the account's, not the password (the gateway's log names it): ask the account's Scribe administrator",
+  },
   throttled: {
     status: 429,
     code: 'login_throttled',

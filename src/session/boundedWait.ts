@@ -31,3 +31,18 @@ export function boundedWait(
     });
   });
 }
+
+/** Wait for `promise` until `deadline` (epoch ms), or an aborted `signal`; true when it settled. */
+export async function settledBefore(
+  promise: Promise<unknown>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  let done = false;
+  const settled = promise.then(
+    () => void (done = true),
+    () => void (done = true),
+  );
+  await boundedWait(settled, deadline - Date.now(), signal);
+  return done;
+}

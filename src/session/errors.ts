@@ -47,4 +47,7 @@ export const unavailableReasons: Record<SessionState, string> = {
   'needs-login': 'an operator must log in again',
   'mfa-required': 'an operator must answer MFA',
   'new-password-required': 'an operator must set a new password',
+  'mfa-unsupported':
+    'Cognito asks this account for an SMS or e-mailed code, which the proxy cannot answer; an operator must switch it to authenticator-app (TOTP) MFA',
+  'login-refused': 'Cognito refused this login for a reason of the account; an operator must act',
 };

@@ -18,10 +18,14 @@ export {
 } from './sessionFile.js';
 export { loadSavedSession, type SavedSessionOptions } from './savedSession.js';
 export {
-  ClientLoginError,
   SessionCache,
   type EvictionReason,
   type SessionCacheOptions,
   type SessionListing,
 } from './sessionCache.js';
-export { refusalPolicy, type LoginOutcome, type RefusedOutcome } from './loginRefusals.js';
+export {
+  ClientLoginError,
+  refusalPolicy,
+  type LoginOutcome,
+  type RefusedOutcome,
+} from './loginRefusals.js';

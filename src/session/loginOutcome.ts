@@ -29,5 +29,9 @@ export function loginOutcome(session: Session): LoginOutcome {
   if (cause instanceof PasswordResetRequiredError) return 'reset-required';
   if (cause instanceof UserNotConfirmedError) return 'unconfirmed';
   if (cause instanceof UnauthorizedError || cause instanceof UserNotFoundError) return 'rejected';
+  // Refusals of the account's that are not outages (accountRefusal.ts).
+  if (session.state === 'mfa-unsupported' || session.state === 'login-refused') {
+    return session.state;
+  }
   return 'unavailable';
 }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { userKey } from './userName.js';
 
 /** How a client's login went, as the per-client cache reports it. */
 export type LoginOutcome =
@@ -9,6 +10,8 @@ export type LoginOutcome =
   | 'reset-required'
   | 'unconfirmed'
   | 'identity-refused'
+  | 'mfa-unsupported'
+  | 'login-refused'
   | 'throttled'
   | 'busy'
   | 'unavailable';
@@ -30,6 +33,9 @@ export const refusalPolicy = {
     'reset-required': 60_000,
     unconfirmed: 60_000,
     'identity-refused': 60_000,
+    // The account's refusals: asking again would not help (and may text the user a code).
+    'mfa-unsupported': 300_000,
+    'login-refused': 300_000,
     throttled: 60_000,
     // Too many logins in flight at this gateway: not the account's doing, not remembered.
     busy: 0,
@@ -42,6 +48,20 @@ export const refusalPolicy = {
   /** Most logins and usernames remembered (oldest forgotten first). */
   maxRemembered: 10_000,
 };
+
+/** A client's login that gave no session; the layer showing it says what to do. */
+export class ClientLoginError extends Error {
+  constructor(
+    readonly outcome: RefusedOutcome,
+    /** Seconds after which trying again may help. */
+    readonly retryAfterS: number,
+    /** Answered from the negative cache, without asking Cognito. */
+    readonly remembered: boolean,
+  ) {
+    super(`login ${outcome}`);
+    this.name = 'ClientLoginError';
+  }
+}
 
 /** A login answered from memory: what it was, and in how many seconds trying again may help. */
 export interface Refusal {
@@ -90,7 +110,7 @@ export class LoginRefusals {
     const ms = refusalPolicy.rememberMs[outcome];
     if (ms > 0) this.#byLogin.set(key, { outcome, until: now + ms }, { ttl: ms });
     if (outcome === 'rejected') {
-      const name = username.toLowerCase();
+      const name = userKey(username);
       this.#rejectedAt.set(name, [...this.#recentRejections(username, now), now]);
     }
     return { outcome, retryAfterS: secondsUntil(now + ms, now) };
@@ -98,11 +118,16 @@ export class LoginRefusals {
 
   /** The username logged in: its earlier failures no longer count. */
   succeeded(username: string): void {
-    this.#rejectedAt.delete(username.toLowerCase());
+    this.#rejectedAt.delete(userKey(username));
+  }
+
+  /** How many passwords of this user name were refused inside the window. */
+  recentRejections(username: string): number {
+    return this.#recentRejections(username, this.#now()).length;
   }
 
   #recentRejections(username: string, now: number): number[] {
-    const times = this.#rejectedAt.get(username.toLowerCase()) ?? [];
+    const times = this.#rejectedAt.get(userKey(username)) ?? [];
     return times.filter((t) => now - t < refusalPolicy.userWindowMs);
   }
 }

@@ -2,13 +2,15 @@ import type { AuthResult, CodeDelivery } from '../auth/index.js';
 import { ChallengePending, SessionConflictError } from './errors.js';
 import { challengeState } from './refreshPolicy.js';
 import type { Session } from './Session.js';
+import { changed, signingHeld, type SessionChange, type SessionData } from './sessionData.js';
+import { isValid } from './held.js';
 import type { SessionStatus } from './types.js';
 
 /**
  * What an operator can do to a session (through the admin API or the CLI): log in, answer MFA,
  * set or reset the password, revoke. Each runs alone (no refresh interleaves), is never retried
  * automatically, and replaces the session only when it succeeds: a typo never takes a working
- * proxy down.
+ * proxy down. Each returns what should change, and the session applies it (Session.act).
  */
 export class OperatorActions {
   #pending: { username?: string; password?: string } | undefined;
@@ -19,8 +21,7 @@ export class OperatorActions {
   login(
     input: { username?: string | undefined; password?: string | undefined } = {},
   ): Promise<SessionStatus> {
-    const { data, auth } = this.session;
-    return this.session.refresher.flight.exclusive(async () => {
+    return this.session.act(async (data) => {
       const username = input.username ?? data.username;
       const password = input.password ?? data.password;
       if (!username || !password) {
@@ -28,22 +29,26 @@ export class OperatorActions {
           'no username and password: send them, or configure SCRIBE_USERNAME and SCRIBE_PASSWORD',
         );
       }
-      return this.#finish(await auth.getTokens({ username, password }), { username, password });
+      const result = await this.session.auth.getTokens({ username, password });
+      return this.#finish(data, result, { username, password });
     });
   }
 
   /** Answer the pending MFA challenge with a TOTP code. */
   answerMfa(code: string): Promise<SessionStatus> {
-    const { data, auth } = this.session;
-    return this.session.refresher.flight.exclusive(async () => {
+    return this.session.act(async (data) => {
       const challenge = data.challenge;
       if (challenge?.challengeName !== 'SOFTWARE_TOKEN_MFA') {
         throw new SessionConflictError(
           `no MFA challenge is pending (the session is ${data.state})`,
         );
       }
-      const tokens = await auth.respondToMfaChallenge(challenge.username, challenge.session, code);
-      return this.#finish(tokens, this.#pendingLogin());
+      const tokens = await this.session.auth.respondToMfaChallenge(
+        challenge.username,
+        challenge.session,
+        code,
+      );
+      return this.#finish(data, tokens, this.#pendingLogin());
     });
   }
 
@@ -52,8 +57,8 @@ export class OperatorActions {
    * password (with `currentPassword`, else the configured one). The session goes on with it.
    */
   setPassword(newPassword: string, currentPassword?: string): Promise<SessionStatus> {
-    const { data, auth } = this.session;
-    return this.session.refresher.flight.exclusive(async () => {
+    const { auth } = this.session;
+    return this.session.act(async (data) => {
       const challenge = data.challenge;
       if (challenge?.challengeName === 'NEW_PASSWORD_REQUIRED') {
         const result = await auth.respondToNewPasswordChallenge(
@@ -63,9 +68,9 @@ export class OperatorActions {
           {},
           challenge.requiredAttributes,
         );
-        await this.#finish(result, { ...this.#pendingLogin(), password: newPassword });
-        this.#passwordChanged(newPassword);
-        return this.session.status();
+        const login = { ...this.#pendingLogin(), password: newPassword };
+        const change = await this.#finish(data, result, login);
+        return { ...change, ...this.#passwordChanged(changed(data, change), newPassword) };
       }
       const tokens = data.tokens;
       if (!tokens || tokens.expiresAt <= Date.now()) {
@@ -74,8 +79,7 @@ export class OperatorActions {
       const current = currentPassword ?? data.password;
       if (!current) throw new SessionConflictError('send the current password as "password"');
       await auth.changePasswordWithToken(tokens.value.accessToken, current, newPassword);
-      this.#passwordChanged(newPassword);
-      return this.session.status();
+      return this.#passwordChanged(data, newPassword);
     });
   }
 
@@ -92,16 +96,17 @@ export class OperatorActions {
     newPassword: string,
     username?: string,
   ): Promise<SessionStatus> {
-    const { data, auth } = this.session;
-    const user = username ?? data.username;
+    const { auth } = this.session;
+    const user = username ?? this.session.data.username;
     if (!user) throw new SessionConflictError('send the username: none is configured');
     await auth.forgotPassword(user, newPassword, code);
-    if (user !== data.username) return this.session.status();
-    return this.session.refresher.flight.exclusive(async () => {
-      this.#passwordChanged(newPassword);
-      if (this.session.usable()) return this.session.status();
+    if (user !== this.session.data.username) return this.session.status();
+    // Cognito has the new password now: the session keeps it even if the login below fails.
+    await this.session.act(async (data) => this.#passwordChanged(data, newPassword));
+    if (this.session.usable()) return this.session.status();
+    return this.session.act(async (data) => {
       const result = await auth.getTokens({ username: user, password: newPassword });
-      return this.#finish(result, { username: user, password: newPassword });
+      return this.#finish(data, result, { username: user, password: newPassword });
     });
   }
 
@@ -113,14 +118,15 @@ export class OperatorActions {
    * revoked again, and the error says why.
    */
   revoke(options: { logInAgain?: boolean } = {}): Promise<SessionStatus> {
-    const { data, auth, refresher } = this.session;
-    return refresher.flight.exclusive(async () => {
+    const { auth, refresher } = this.session;
+    return this.session.act(async (data) => {
       const token = data.refreshToken;
       if (token) await auth.revokeRefreshToken(token);
-      await refresher.forget('the refresh token was revoked; log in again');
+      const forgotten = refresher.forget('the refresh token was revoked; log in again');
+      const after = changed(data, forgotten);
       const logInAgain = options.logInAgain ?? true;
-      if (logInAgain && data.username && data.password) await refresher.refreshDue();
-      return this.session.status();
+      if (!logInAgain || !after.username || !after.password) return forgotten;
+      return { ...forgotten, ...(await refresher.refreshDue(after)) };
     });
   }
 
@@ -131,36 +137,35 @@ export class OperatorActions {
 
   /** Adopt a login's tokens; a challenge is kept for the operator to answer next. */
   async #finish(
+    data: Readonly<SessionData>,
     result: AuthResult,
     login: { username?: string; password?: string },
-  ): Promise<SessionStatus> {
-    const { refresher, data } = this.session;
+  ): Promise<SessionChange> {
+    const { refresher, mode } = this.session;
     try {
-      await refresher.adopt(await refresher.settle(result), login);
+      const change = await refresher.adopt(data, await refresher.settle(result), login);
       this.#pending = undefined;
+      return change;
     } catch (err) {
       if (!(err instanceof ChallengePending)) throw err;
       this.#pending = login;
-      data.challenge = err.challenge;
-      data.lastError = err.message;
+      const change: SessionChange = { challenge: err.challenge, lastError: err.message };
       // A session that still serves goes on serving while the operator answers.
-      if (!this.session.usable()) {
-        data.state = challengeState(err.challenge.challengeName);
-        refresher.plan();
+      if (!isValid(signingHeld(data, mode), Date.now())) {
+        change.state = challengeState(err.challenge.challengeName);
       }
+      return change;
     }
-    return this.session.status();
   }
 
   /** The password is now `password`; warn when that leaves SCRIBE_PASSWORD stale. */
-  #passwordChanged(password: string): void {
-    const { data } = this.session;
-    data.password = password;
+  #passwordChanged(data: Readonly<SessionData>, password: string): SessionChange {
     if (data.configuredPassword !== undefined && password !== data.configuredPassword) {
       this.session.refresher.log(
         'configured-password-stale',
         'the password was changed here: update SCRIBE_PASSWORD, or the next start logs in with the old one',
       );
     }
+    return { password };
   }
 }

@@ -5,6 +5,7 @@ import {
   UserNotConfirmedError,
   UserNotFoundError,
 } from '../auth/index.js';
+import { accountRefusal } from './accountRefusal.js';
 import { ChallengePending, NothingToLogInWith } from './errors.js';
 import { nextBackoffMs } from './timing.js';
 import type { SessionState } from './types.js';
@@ -18,10 +19,18 @@ export type RefreshPhase = 'refresh-token' | 'password' | 'credentials';
  * - `login-rejected`: the password (or the lack of any login) was refused; an operator acts,
  *   nothing retries by itself (each retry would burn one of the user's few attempts).
  * - `challenge`: Cognito wants an MFA code or a new password.
+ * - `mfa-unsupported`, `login-refused`: the account's refusal of a login, not an outage
+ *   (accountRefusal.ts); an operator acts, nothing retries by itself.
  * - `retry`: anything else (network, 5xx, throttling, a malformed reply, a WAF refusal): keep
  *   everything, back off, try again.
  */
-export type FailureKind = 'refresh-token-rejected' | 'login-rejected' | 'challenge' | 'retry';
+export type FailureKind =
+  | 'refresh-token-rejected'
+  | 'login-rejected'
+  | 'challenge'
+  | 'mfa-unsupported'
+  | 'login-refused'
+  | 'retry';
 
 export function classifyFailure(err: unknown, phase: RefreshPhase): FailureKind {
   if (err instanceof ChallengePending) return 'challenge';
@@ -36,7 +45,7 @@ export function classifyFailure(err: unknown, phase: RefreshPhase): FailureKind 
       err instanceof PasswordResetRequiredError ||
       err instanceof UserNotConfirmedError ||
       err instanceof UserNotFoundError;
-    return refused ? 'login-rejected' : 'retry';
+    return refused ? 'login-rejected' : (accountRefusal(err) ?? 'retry');
   }
   return 'retry';
 }
@@ -78,6 +87,9 @@ export function judgeFailure(
     case 'refresh-token-rejected':
     case 'login-rejected':
       return { state: 'needs-login', backoffMs: undefined };
+    case 'mfa-unsupported':
+    case 'login-refused':
+      return { state: kind, backoffMs: undefined };
     case 'retry':
       return {
         state: input.holdsValid ? 'degraded' : 'unavailable',

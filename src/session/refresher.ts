@@ -8,9 +8,7 @@ import {
   type FailureKind,
   type RefreshPhase,
 } from './refreshPolicy.js';
-import { RefreshScheduler } from './refreshScheduler.js';
-import { signingHeld, type SessionData } from './sessionData.js';
-import { SingleFlight } from './singleFlight.js';
+import { changed, signingHeld, type SessionChange, type SessionData } from './sessionData.js';
 import { dueAt } from './timing.js';
 import { operatorStates, type SessionOptions } from './types.js';
 
@@ -20,69 +18,54 @@ const failureEvents: Record<FailureKind, string> = {
   challenge: 'session-challenge',
   'login-rejected': 'session-needs-login',
   'refresh-token-rejected': 'session-needs-login',
+  'mfa-unsupported': 'session-login-refused',
+  'login-refused': 'session-login-refused',
 };
 
 /**
- * Keeps a session's data fresh against Cognito: one refresh at a time (single flight), planned
- * a margin before expiry (scheduler), judged by the refresh policy when it fails.
+ * Computes what keeps a session fresh against Cognito: a refresh, judged by the refresh policy
+ * when it fails; a login made the session; everything forgotten; when to refresh next. It reads
+ * what the session holds and returns what should change; `Session` applies it (one owner).
  */
 export class Refresher {
-  readonly flight = new SingleFlight();
-  readonly #scheduler = new RefreshScheduler(() => this.kick(true));
   readonly #marginMs: number;
-  #stopped = false;
 
-  constructor(
-    private readonly data: SessionData,
-    private readonly opts: SessionOptions,
-  ) {
+  constructor(private readonly opts: SessionOptions) {
     this.#marginMs = opts.refreshMarginS * 1000;
   }
 
-  /** Stop for good: no timer, no new attempt. */
-  stop(): void {
-    this.#stopped = true;
-    this.#scheduler.stop();
-  }
-
   /** True when tokens or credentials are inside their refresh margin (or refused, or missing). */
-  anythingDue(now: number): boolean {
+  anythingDue(data: Readonly<SessionData>, now: number): boolean {
     return (
-      isDue(this.data.tokens, now, this.#marginMs) ||
-      (this.opts.mode === 'sigv4' && isDue(this.data.credentials, now, this.#marginMs))
+      isDue(data.tokens, now, this.#marginMs) ||
+      (this.opts.mode === 'sigv4' && isDue(data.credentials, now, this.#marginMs))
     );
   }
 
-  /** Start a refresh unless one runs, the session backs off, or only an operator can act. */
-  kick(fromTimer = false): void {
-    if (this.flight.current || this.#stopped || operatorStates.has(this.data.state)) return;
-    if (!fromTimer && Date.now() < this.data.retryAt) return;
-    void this.flight.join(() => this.refreshDue());
-  }
-
   /** Refresh whatever is due (logging in when nothing is held). Never throws. */
-  async refreshDue(): Promise<void> {
-    const { data } = this;
+  async refreshDue(data: Readonly<SessionData>): Promise<SessionChange> {
+    const change: SessionChange = {};
     let phase: RefreshPhase = 'refresh-token';
     try {
       if (isDue(data.tokens, Date.now(), this.#marginMs)) {
-        await this.#renewTokens((next) => (phase = next));
+        await this.#renewTokens(data, change, (next) => (phase = next));
       }
-      if (this.opts.mode === 'sigv4' && isDue(data.credentials, Date.now(), this.#marginMs)) {
+      const now = changed(data, change);
+      if (this.opts.mode === 'sigv4' && isDue(now.credentials, Date.now(), this.#marginMs)) {
         phase = 'credentials';
-        const tokens = data.tokens?.value;
+        const tokens = now.tokens?.value;
         if (!tokens) throw new NothingToLogInWith();
         const federated = await this.#reported('credentials', () =>
-          fetchCredentials(this.opts.auth, data.identityId, tokens.idToken),
+          fetchCredentials(this.opts.auth, now.identityId, tokens.idToken),
         );
-        data.identityId = federated.identityId;
-        data.credentials = federated.credentials;
+        change.identityId = federated.identityId;
+        change.credentials = federated.credentials;
       }
-      this.#markReady();
+      Object.assign(change, ready());
     } catch (err) {
-      this.#fail(err, phase);
+      Object.assign(change, this.#failure(err, phase, changed(data, change)));
     }
-    this.plan();
+    return change;
   }
 
   /** Tokens from a login result, answering MFA unattended when a TOTP secret is configured. */
@@ -91,40 +74,44 @@ export class Refresher {
   }
 
   /**
-   * Make a successful login the session: fetch its credentials first (sigv4), and only then
-   * replace what is held, so a failure leaves the current session as it was.
+   * A successful login made the session: its credentials are fetched first (sigv4), so a
+   * failure throws and leaves the current session as it was.
    */
-  async adopt(tokens: Tokens, login: { username?: string; password?: string }): Promise<void> {
-    const { data } = this;
+  async adopt(
+    data: Readonly<SessionData>,
+    tokens: Tokens,
+    login: { username?: string; password?: string },
+  ): Promise<SessionChange> {
     const sameUser = login.username === undefined || login.username === data.username;
     const known = sameUser ? data.identityId : undefined;
     const federated =
       this.opts.mode === 'sigv4'
         ? await fetchCredentials(this.opts.auth, known, tokens.idToken)
         : undefined;
-    if (login.username) data.username = login.username;
-    if (login.password) data.password = login.password;
-    data.tokens = holdTokens(tokens);
-    data.identityId = federated?.identityId ?? known;
-    data.credentials = federated?.credentials ?? (sameUser ? data.credentials : undefined);
-    data.challenge = undefined;
-    await this.setRefreshToken(tokens.refreshToken);
-    this.#markReady();
-    this.plan();
+    return {
+      ...(login.username ? { username: login.username } : {}),
+      ...(login.password ? { password: login.password } : {}),
+      tokens: holdTokens(tokens),
+      identityId: federated?.identityId ?? known,
+      credentials: federated?.credentials ?? (sameUser ? data.credentials : undefined),
+      challenge: undefined,
+      refreshToken: tokens.refreshToken,
+      ...ready(),
+    };
   }
 
-  /** Forget everything held (tokens, identity id, credentials, refresh token): needs-login. */
-  async forget(reason: string): Promise<void> {
-    const { data } = this;
-    data.tokens = undefined;
-    data.identityId = undefined;
-    data.credentials = undefined;
-    data.challenge = undefined;
-    await this.setRefreshToken(undefined);
-    data.state = 'needs-login';
-    data.retryAt = 0;
-    data.lastError = reason;
-    this.plan();
+  /** Everything held forgotten (tokens, identity id, credentials, refresh token): needs-login. */
+  forget(reason: string): SessionChange {
+    return {
+      tokens: undefined,
+      identityId: undefined,
+      credentials: undefined,
+      challenge: undefined,
+      refreshToken: undefined,
+      state: 'needs-login',
+      retryAt: 0,
+      lastError: reason,
+    };
   }
 
   /** A warning about the session, in its log. */
@@ -132,46 +119,34 @@ export class Refresher {
     this.opts.logger?.warn({ event }, message);
   }
 
-  /** Keep and report the refresh token (the session file follows it). */
-  async setRefreshToken(token: string | undefined): Promise<void> {
-    if (token === this.data.refreshToken) return;
-    this.data.refreshToken = token;
-    try {
-      await this.opts.onRefreshToken?.(token);
-    } catch (err) {
-      this.opts.logger?.warn(
-        { event: 'session-file-failed', err: (err as Error).message },
-        'could not save the refresh token',
-      );
-    }
-  }
-
-  /** Plan the next background refresh: after the backoff, or a margin before expiry. */
-  plan(): void {
-    const { data } = this;
-    if (this.opts.proactive === false) return;
-    if (data.retryAt > 0) return this.#scheduler.at(data.retryAt);
-    if (operatorStates.has(data.state)) return this.#scheduler.at(undefined);
+  /** When the next background refresh falls due: after the backoff, or a margin before expiry. */
+  nextRefreshAt(data: Readonly<SessionData>): number | undefined {
+    if (data.retryAt > 0) return data.retryAt;
+    if (operatorStates.has(data.state)) return undefined;
     const held = [data.tokens, this.opts.mode === 'sigv4' ? data.credentials : undefined];
     const times = held
       .filter((h): h is Held<never> => h !== undefined)
       .map((h) => dueAt(h.issuedAt, h.expiresAt, this.#marginMs));
-    this.#scheduler.at(times.length > 0 ? Math.min(...times) : undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   /** New tokens: from the refresh token; if Cognito refused it for good, from the password. */
-  async #renewTokens(setPhase: (phase: RefreshPhase) => void): Promise<void> {
-    const { data } = this;
+  async #renewTokens(
+    data: Readonly<SessionData>,
+    change: SessionChange,
+    setPhase: (phase: RefreshPhase) => void,
+  ): Promise<void> {
     const refreshToken = data.refreshToken;
     if (refreshToken) {
       try {
         const result = await this.#reported('tokens', () =>
           this.opts.auth.getTokens({ refreshToken, username: data.username }),
         );
-        return await this.#installTokens(await this.settle(result));
+        Object.assign(change, tokensChange(await this.settle(result)));
+        return;
       } catch (err) {
         if (classifyFailure(err, 'refresh-token') !== 'refresh-token-rejected') throw err;
-        await this.setRefreshToken(undefined);
+        change.refreshToken = undefined;
         if (!data.password) throw err;
         this.opts.logger?.warn(
           { event: 'refresh-token-rejected' },
@@ -185,13 +160,7 @@ export class Refresher {
     const result = await this.#reported('tokens', () =>
       this.opts.auth.getTokens({ username, password }),
     );
-    await this.#installTokens(await this.settle(result));
-  }
-
-  async #installTokens(tokens: Tokens): Promise<void> {
-    this.data.tokens = holdTokens(tokens);
-    this.data.challenge = undefined;
-    await this.setRefreshToken(tokens.refreshToken);
+    Object.assign(change, tokensChange(await this.settle(result)));
   }
 
   async #reported<T>(kind: 'tokens' | 'credentials', call: () => Promise<T>): Promise<T> {
@@ -205,34 +174,46 @@ export class Refresher {
     }
   }
 
-  #markReady(): void {
-    const { data } = this;
-    data.failures = 0;
-    data.retryAt = 0;
-    data.lastError = undefined;
-    data.lastFailure = undefined;
-    data.lastRefreshAt = Date.now();
-    data.state = 'ready';
-  }
-
-  #fail(err: unknown, phase: RefreshPhase): void {
-    const { data } = this;
+  #failure(err: unknown, phase: RefreshPhase, data: Readonly<SessionData>): SessionChange {
     const kind = classifyFailure(err, phase);
-    if (err instanceof ChallengePending) data.challenge = err.challenge;
-    else data.failures++;
+    const pending = err instanceof ChallengePending;
+    const challenge = pending ? err.challenge : data.challenge;
+    const failures = pending ? data.failures : data.failures + 1;
     const verdict = judgeFailure(kind, {
       holdsValid: isValid(signingHeld(data, this.opts.mode), Date.now()),
-      failures: data.failures,
+      failures,
       backoff: this.opts.backoff ?? defaultBackoff,
-      challenge: data.challenge?.challengeName,
+      challenge: challenge?.challengeName,
     });
-    data.state = verdict.state;
-    data.retryAt = verdict.backoffMs === undefined ? 0 : Date.now() + verdict.backoffMs;
-    data.lastError = err instanceof Error ? err.message : String(err);
-    data.lastFailure = err;
+    const lastError = err instanceof Error ? err.message : String(err);
     // A retryable failure while nothing was held, or with the password, was a login, not a refresh.
     const loggingIn = data.tokens === undefined || phase === 'password';
     const event = kind === 'retry' && loggingIn ? 'login-failed' : failureEvents[kind];
-    this.opts.logger?.warn({ event, state: data.state, failures: data.failures }, data.lastError);
+    this.opts.logger?.warn({ event, state: verdict.state, failures }, lastError);
+    return {
+      challenge,
+      failures,
+      state: verdict.state,
+      retryAt: verdict.backoffMs === undefined ? 0 : Date.now() + verdict.backoffMs,
+      lastError,
+      lastFailure: err,
+    };
   }
+}
+
+/** New tokens held, and their refresh token kept. */
+function tokensChange(tokens: Tokens): SessionChange {
+  return { tokens: holdTokens(tokens), challenge: undefined, refreshToken: tokens.refreshToken };
+}
+
+/** A refresh or login that worked. */
+function ready(): SessionChange {
+  return {
+    failures: 0,
+    retryAt: 0,
+    lastError: undefined,
+    lastFailure: undefined,
+    lastRefreshAt: Date.now(),
+    state: 'ready',
+  };
 }

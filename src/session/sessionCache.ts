@@ -1,28 +1,21 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { boundedWait } from './boundedWait.js';
+import { settledBefore } from './boundedWait.js';
+import { LoginsInFlight } from './loginsInFlight.js';
 import { loginOutcome } from './loginOutcome.js';
-import { LoginRefusals, type LoginOutcome, type RefusedOutcome } from './loginRefusals.js';
+import {
+  ClientLoginError,
+  LoginRefusals,
+  refusalPolicy,
+  type LoginOutcome,
+} from './loginRefusals.js';
 import { OperatorActions } from './operatorActions.js';
 import type { Session } from './Session.js';
 import { operatorStates, type SessionState } from './types.js';
+import { userKey } from './userName.js';
 
 /** Why a session left the cache. */
 export type EvictionReason = 'idle' | 'capacity' | 'admin' | 'failed' | 'shutdown';
-
-/** A client's login that gave no session; the layer showing it says what to do. */
-export class ClientLoginError extends Error {
-  constructor(
-    readonly outcome: RefusedOutcome,
-    /** Seconds after which trying again may help. */
-    readonly retryAfterS: number,
-    /** Answered from the negative cache, without asking Cognito. */
-    readonly remembered: boolean,
-  ) {
-    super(`login ${outcome}`);
-    this.name = 'ClientLoginError';
-  }
-}
 
 /** One held session as the admin API lists it: never a secret. */
 export interface SessionListing {
@@ -67,22 +60,25 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The per-client mode's sessions (DESIGN.md, "Sessions: one shared account, or one per client"):
- * one per account in an lru-cache bounded by count and idle time, keyed by an HMAC of username and
- * password under a random per-process key, so a wrong password never reaches another login's
- * session and no password is ever a key. One login per account however many requests arrive
+ * one per account in an lru-cache bounded by count and idle time, keyed by an HMAC of the user
+ * name (compared as the pool compares it: userName.ts) and password under a random per-process
+ * key, so a wrong password never reaches another login's session and no password is ever a key. One login per account however many requests arrive
  * together; refused logins are answered from a negative cache.
  */
 export class SessionCache {
   readonly #options: SessionCacheOptions;
   readonly #hmacKey = randomBytes(32);
   readonly #sessions: LRUCache<string, Entry>;
-  readonly #pending = new Map<string, Promise<Session>>();
+  readonly #pending = new LoginsInFlight();
   readonly #refusals: LoginRefusals;
   readonly #reasons = new Map<string, EvictionReason>();
   readonly #sweeper: NodeJS.Timeout;
   // The clock lru-cache reads, as Date.now (fake timers in tests replace Date).
   readonly #now = () => Date.now();
   #lastLogin: LoginOutcome | undefined;
+  /** Sessions logging in now, discarded at close(). */
+  readonly #starting = new Set<Session>();
+  #closed = false;
 
   constructor(options: SessionCacheOptions) {
     this.#options = options;
@@ -127,34 +123,36 @@ export class SessionCache {
    */
   async session(username: string, password: string, signal?: AbortSignal): Promise<Session> {
     const key = this.#keyOf(username, password);
-    const held = this.#held(key);
-    if (held) return held;
-    const refusal = this.#refusals.check(username, key);
-    if (refusal) {
-      this.#options.onLogin?.('remembered');
-      throw new ClientLoginError(refusal.outcome, refusal.retryAfterS, true);
-    }
-    let pending = this.#pending.get(key);
-    if (!pending) {
-      if (this.#pending.size >= (this.#options.maxPendingLogins ?? 32)) {
-        this.#options.onLogin?.('busy');
-        throw new ClientLoginError('busy', 1, false);
+    const deadline = Date.now() + (this.#options.maxLoginWaitMs ?? 30_000);
+    for (;;) {
+      if (this.#closed) break;
+      const held = this.#held(key);
+      if (held) return held;
+      const refusal = this.#refusals.check(username, key);
+      if (refusal) {
+        this.#options.onLogin?.('remembered');
+        throw new ClientLoginError(refusal.outcome, refusal.retryAfterS, true);
       }
-      pending = this.#logIn(key, username, password);
-      this.#pending.set(key, pending);
-      void pending.then(
-        () => this.#pending.delete(key),
-        () => this.#pending.delete(key),
-      );
+      let pending = this.#pending.get(key);
+      if (!pending) {
+        // Other passwords of this user still in flight count as refusals to come: a burst of
+        // guesses reaches Cognito no more often than a sequence would.
+        const others = this.#pending.ofUser(username);
+        const guard = refusalPolicy.maxRejectedPerUser;
+        if (others.size > 0 && this.#refusals.recentRejections(username) + others.size >= guard) {
+          if (!(await settledBefore(Promise.race(others), deadline, signal))) break;
+          continue;
+        }
+        if (this.#pending.size >= (this.#options.maxPendingLogins ?? 32)) {
+          this.#options.onLogin?.('busy');
+          throw new ClientLoginError('busy', 1, false);
+        }
+        pending = this.#pending.add(key, username, this.#logIn(key, username, password));
+      }
+      if (!(await settledBefore(pending, deadline, signal))) break;
+      return pending;
     }
-    let done = false;
-    const settled = pending.then(
-      () => void (done = true),
-      () => void (done = true),
-    );
-    await boundedWait(settled, this.#options.maxLoginWaitMs ?? 30_000, signal);
-    if (!done) throw new ClientLoginError('unavailable', 5, false);
-    return pending;
+    throw new ClientLoginError('unavailable', 5, false);
   }
 
   /** Every session held, most recently used first. */
@@ -176,13 +174,13 @@ export class SessionCache {
   }
 
   /**
-   * Evict every session of `username` (one per password it logged in with); with `revoke`, first
+   * Evict every session of `username`, however it was spelled (one per password it logged in with); with `revoke`, first
    * revoke each refresh token. A refused revoke keeps that session (so it can be tried again) and
    * throws, after the others were handled.
    */
   async evict(username: string, revoke = false): Promise<{ evicted: number; revoked: number }> {
     const keys = [...this.#sessions.entries()]
-      .filter(([, entry]) => entry.username === username)
+      .filter(([, entry]) => userKey(entry.username) === userKey(username))
       .map(([key]) => key);
     let evicted = 0;
     let revoked = 0;
@@ -205,15 +203,17 @@ export class SessionCache {
     return { evicted, revoked };
   }
 
-  /** Evict everything and stop the sweep (shutdown). */
+  /** Evict everything, discard the logins still running, and stop the sweep (shutdown). Final. */
   close(): void {
+    this.#closed = true;
     clearInterval(this.#sweeper);
+    for (const session of this.#starting) session.discard();
     for (const key of [...this.#sessions.keys()]) this.#delete(key, 'shutdown');
   }
 
   #keyOf(username: string, password: string): string {
     return createHmac('sha256', this.#hmacKey)
-      .update(JSON.stringify([username, password]))
+      .update(JSON.stringify([userKey(username), password]))
       .digest('base64url');
   }
 
@@ -232,7 +232,17 @@ export class SessionCache {
 
   async #logIn(key: string, username: string, password: string): Promise<Session> {
     const session = this.#options.create({ username, password });
-    await session.start();
+    this.#starting.add(session);
+    try {
+      await session.start();
+    } finally {
+      this.#starting.delete(session);
+    }
+    if (this.#closed) {
+      // Closed while it logged in: discarded (by close), never cached.
+      session.discard();
+      throw new ClientLoginError('unavailable', 5, false);
+    }
     const outcome = loginOutcome(session);
     this.#lastLogin = outcome;
     this.#options.onLogin?.(outcome);

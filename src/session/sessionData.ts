@@ -3,8 +3,9 @@ import type { Held } from './held.js';
 import type { SessionCredentials, SessionState } from './types.js';
 
 /**
- * Everything one session holds, shared by its parts (the holder, the refresher and the operator
- * actions) inside this room; never exported beyond it.
+ * Everything one session holds. `Session` alone writes it: the refresher, the operator actions
+ * and the per-client cache read it and return a SessionChange, which the session applies (or
+ * drops, once discarded). Never exported beyond this room.
  */
 export interface SessionData {
   state: SessionState;
@@ -27,9 +28,17 @@ export interface SessionData {
   lastFailure: unknown;
 }
 
+/** What a part of the session asks to change: only the fields named (undefined drops one). */
+export type SessionChange = Partial<SessionData>;
+
+/** What `change` makes of `data`, without touching either (to compute the next step on). */
+export function changed(data: Readonly<SessionData>, change: SessionChange): SessionData {
+  return { ...data, ...change };
+}
+
 /** What the proxy signs with: federated credentials (sigv4) or the tokens (bearer). */
 export function signingHeld(
-  data: SessionData,
+  data: Readonly<SessionData>,
   mode: 'sigv4' | 'bearer',
 ): Held<unknown> | undefined {
   return mode === 'sigv4' ? data.credentials : data.tokens;

@@ -9,16 +9,24 @@ export const sessionStates = [
   'needs-login',
   'mfa-required',
   'new-password-required',
+  'mfa-unsupported',
+  'login-refused',
 ] as const;
 
 /** Where the session stands; `/readyz` and the admin status report it. */
 export type SessionState = (typeof sessionStates)[number];
 
-/** States in which only an operator can move the session on; nothing retries by itself. */
+/**
+ * States in which only an operator can move the session on; nothing retries by itself.
+ * `mfa-unsupported` and `login-refused` are the account's refusals, not outages: Cognito asks for
+ * a challenge the proxy cannot answer (an SMS or e-mailed code), or answers a 4xx it does not know.
+ */
 export const operatorStates: ReadonlySet<SessionState> = new Set([
   'needs-login',
   'mfa-required',
   'new-password-required',
+  'mfa-unsupported',
+  'login-refused',
 ]);
 
 /** AWS credentials in the signer's shape. */

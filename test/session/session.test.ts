@@ -38,6 +38,7 @@ describe('session policy', function () {
     const err = (await s.accessToken().catch((e: unknown) => e)) as SessionUnavailableError;
     expect(err.retryAfterS).to.be.within(2, 4);
     expect(s.status().nextAttemptAt).to.be.a('string');
+    s.stop(); // its backoff timer would log in again during a later suite
   });
 
   it('refreshes a margin before expiry, but never earlier than half the lifetime', function () {

@@ -7,10 +7,12 @@ import {
   SessionCache,
   type EvictionReason,
   type SessionCacheOptions,
+  type SessionOptions,
 } from '../../src/session/index.js';
 import {
   cognitoError,
   idp,
+  lateCognito,
   scriptCognito,
   tokensAnswer,
   useScriptedCognito,
@@ -28,7 +30,10 @@ const byPassword: Script = (operation, body) => {
     : [400, cognitoError('NotAuthorizedException', 'Incorrect username or password.')];
 };
 
-function cache(overrides: Partial<SessionCacheOptions> = {}) {
+function cache(
+  overrides: Partial<SessionCacheOptions> = {},
+  sessionOptions: Partial<SessionOptions> = {},
+) {
   const auth = new ScribeAuth({
     clientId: 'c',
     endpoints: { cognitoIdentityProvider: idp },
@@ -48,6 +53,7 @@ function cache(overrides: Partial<SessionCacheOptions> = {}) {
         password,
         refreshMarginS: 60,
         proactive: false,
+        ...sessionOptions,
       });
       created.push(session);
       return session;
@@ -221,8 +227,7 @@ describe('session cache (per-client mode)', function () {
   it('logs in anew when a held session can no longer refresh (its login was refused since)', async function () {
     let passwordChanged = false;
     const calls = scriptCognito((operation, body) => {
-      const params = body['AuthParameters'] as Record<string, string>;
-      if (passwordChanged && params['PASSWORD']) {
+      if (passwordChanged) {
         return [400, cognitoError('NotAuthorizedException', 'Incorrect username or password.')];
       }
       return byPassword(operation, body);
@@ -230,16 +235,15 @@ describe('session cache (per-client mode)', function () {
     const { sessions, evictions } = cache();
     const first = await sessions.session('dee', 'right-dee');
     // Elsewhere, the password changes and the refresh token is revoked: the session's next
-    // refresh finds both refused.
+    // refresh (the upstream refused its token) finds both refused.
     passwordChanged = true;
-    first.data.refreshToken = undefined;
-    first.data.tokens!.stale = true;
-    await first.start();
+    await first.replaceAccessToken('access-1').catch(() => undefined);
     expect(first.state).to.equal('needs-login');
     const err = await refusal(sessions.session('dee', 'right-dee'));
     expect(err.outcome).to.equal('rejected');
     expect(evictions).to.deep.equal(['failed']);
-    expect(calls['InitiateAuth']).to.equal(3);
+    // The login, the refused refresh token and password, the new login.
+    expect(calls['InitiateAuth']).to.equal(4);
     sessions.close();
   });
 
@@ -258,5 +262,29 @@ describe('session cache (per-client mode)', function () {
     expect(evictions).to.deep.equal(['admin']);
     expect(sessions.list().map((s) => s.username)).to.deep.equal(['fay']);
     sessions.close();
+  });
+
+  it('a login still running at close() is discarded: not cached, no refresh timer', async function () {
+    // Counted by this login's own calls: a session another suite left running may call too.
+    let ours = 0;
+    const late = lateCognito((body) => {
+      const params = body['AuthParameters'] as Record<string, string>;
+      if (params['USERNAME'] === 'late' || params['REFRESH_TOKEN'] === 'refresh-late') ours++;
+      return params['REFRESH_TOKEN']
+        ? [200, tokensAnswer(2, 2)]
+        : [200, tokensAnswer(1, 2, 'refresh-late')];
+    });
+    // Background refreshes on: tokens living 2 s are refreshed after 1 s.
+    const { sessions, created } = cache({}, { proactive: true });
+    const login = sessions.session('late', 'pw').catch((err: unknown) => err);
+    await late.arrived(1);
+    sessions.close();
+    late.release();
+    expect(await login).to.be.instanceOf(ClientLoginError);
+    expect(sessions.size).to.equal(0);
+    expect(created[0]?.usable()).to.equal(false);
+    expect(created[0]?.status().tokensExpireAt).to.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // past its planned refresh
+    expect(ours).to.equal(1);
   });
 });

@@ -73,3 +73,20 @@ export function scriptCognito(
     });
   return calls;
 }
+
+/** Cognito's answers wait until `release()`; `arrived(n)` resolves once n calls came in. */
+export function lateCognito(answer: (body: Record<string, unknown>) => [number, unknown]) {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let seen = 0;
+  const waiters: Array<[number, () => void]> = [];
+  const calls = scriptCognito(async (_operation, body) => {
+    seen++;
+    for (const [n, resolve] of waiters) if (seen >= n) resolve();
+    await gate;
+    return answer(body);
+  });
+  const arrived = (n: number) =>
+    new Promise<void>((resolve) => (seen >= n ? resolve() : waiters.push([n, resolve])));
+  return { calls, release, arrived };
+}
