@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Service } from '../../src/server/index.js';
 import { createTestCa, type Issued, type TestCa } from '../support/certificates.js';
-import { httpsCall } from '../support/tlsClient.js';
+import { httpsCall, tlsClient } from '../support/tlsClient.js';
 import { World, type LogCapture } from '../support/world.js';
 
 /** Poll `check` until it returns a value, for up to `ms`. */
@@ -44,14 +43,14 @@ describe('TLS rotation without a restart', function () {
       PROXY_TLS_CERT_FILE: certFile,
       PROXY_TLS_KEY_FILE: keyFile,
     });
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const kept = await httpsCall(service.proxyUrl, { path: '/kept', ca: root.cert, agent });
+    const agent = tlsClient({ ca: root.cert });
+    const kept = await agent.call(service.proxyUrl, { path: '/kept' });
     expect(kept.status).to.equal(200);
     const fresh = () => httpsCall(service.proxyUrl, { path: '/fresh', ca: root.cert });
     /** Wait until a new connection gets `next`; the kept connection answers meanwhile. */
     const rotatedTo = async (next: Issued) => {
       await until(async () => {
-        const onKept = await httpsCall(service.proxyUrl, { path: '/kept', ca: root.cert, agent });
+        const onKept = await agent.call(service.proxyUrl, { path: '/kept' });
         expect(onKept.status).to.equal(200);
         expect(onKept.reused, 'the connection opened before goes on').to.equal(true);
         expect(onKept.fingerprint).to.equal(kept.fingerprint);
@@ -85,7 +84,7 @@ describe('TLS rotation without a restart', function () {
     expect(await reloads(proxy.service, 'success')).to.be.at.least(1);
     const loaded = proxy.logs.records().filter((r) => r['event'] === 'tls_reloaded');
     expect(loaded.at(-1)).to.include({ listener: 'proxy', trigger: 'watch' });
-    proxy.agent.destroy();
+    await proxy.agent.close();
     await proxy.service.close(1000);
   });
 
@@ -102,7 +101,7 @@ describe('TLS rotation without a restart', function () {
     await rename(join(dir, '.tls.key.new'), key);
     await rename(join(dir, '.tls.crt.new'), cert);
     await proxy.rotatedTo(next);
-    proxy.agent.destroy();
+    await proxy.agent.close();
     await proxy.service.close(1000);
   });
 
@@ -127,7 +126,7 @@ describe('TLS rotation without a restart', function () {
     await rename(join(dir, '..data_tmp'), join(dir, '..data'));
     await rm(join(dir, '..2026_12_06_10_00_00.1'), { recursive: true });
     await proxy.rotatedTo(next);
-    proxy.agent.destroy();
+    await proxy.agent.close();
     await proxy.service.close(1000);
   });
 
@@ -166,7 +165,7 @@ describe('TLS rotation without a restart', function () {
     for (const line of proxy.logs.lines) {
       expect(line).not.to.include('PRIVATE KEY');
     }
-    proxy.agent.destroy();
+    await proxy.agent.close();
     await proxy.service.close(1000);
   });
 });

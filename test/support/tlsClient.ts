@@ -1,5 +1,6 @@
-import { request, type Agent } from 'node:https';
-import { connect, type ConnectionOptions, type SecureVersion } from 'node:tls';
+import type { IncomingHttpHeaders } from 'node:http';
+import { connect, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { Answer, Call } from './http.js';
 
 /** How a TLS client connects: whom it trusts, what it presents, which versions it speaks. */
@@ -20,51 +21,74 @@ export interface TlsAnswer extends Answer {
   reused: boolean;
 }
 
-/** One HTTPS request; with `agent`, on its pooled connections (keep-alive). */
-export function httpsCall(
-  baseUrl: string,
-  options: Call & TlsClientOptions & { agent?: Agent } = {},
-): Promise<TlsAnswer> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        hostname: url.hostname,
-        port: url.port,
-        method: options.method ?? 'GET',
-        path: options.path ?? '/',
-        headers: options.headers ?? {},
-        agent: options.agent ?? false,
-        ca: options.ca,
-        cert: options.cert,
-        key: options.key,
-        minVersion: options.minVersion,
-        maxVersion: options.maxVersion,
-        servername: 'localhost',
-      },
-      (res) => {
-        const socket = res.socket as import('node:tls').TLSSocket;
-        const fingerprint = socket.getPeerCertificate().fingerprint256;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            rawHeaders: res.rawHeaders,
-            body,
-            json: <T>() => JSON.parse(body.toString('utf8')) as T,
-            fingerprint,
-            reused: req.reusedSocket,
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
+/** An HTTPS client holding one keep-alive connection at a time. */
+export interface TlsClient {
+  call(baseUrl: string, options?: Call): Promise<TlsAnswer>;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTPS client on undici's own sockets: node:https requests would pass through nock's
+ * interceptors (active in the same mocha process), which lose the TLS options.
+ */
+export function tlsClient(options: TlsClientOptions): TlsClient {
+  const sockets: TLSSocket[] = [];
+  const connector = buildConnector({
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    minVersion: options.minVersion,
+    maxVersion: options.maxVersion,
+    servername: 'localhost',
+    rejectUnauthorized: true,
+  } as buildConnector.BuildOptions);
+  const agent = new Agent({
+    connections: 1,
+    keepAliveTimeout: 60_000,
+    connect: (connectOptions, callback) =>
+      connector(connectOptions, (err, socket) => {
+        if (socket) sockets.push(socket as TLSSocket);
+        // undici's callback takes either an error or a socket.
+        if (err) callback(err, null);
+        else callback(null, socket as TLSSocket);
+      }),
   });
+  return {
+    async call(baseUrl, call = {}) {
+      const before = sockets.length;
+      const res = await request(new URL(call.path ?? '/', baseUrl), {
+        method: (call.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: call.headers,
+        body: call.body,
+        dispatcher: agent,
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      const socket = sockets.at(-1);
+      return {
+        status: res.statusCode,
+        headers: res.headers as IncomingHttpHeaders,
+        rawHeaders: [],
+        body,
+        json: <T>() => JSON.parse(body.toString('utf8')) as T,
+        fingerprint: socket?.getPeerCertificate().fingerprint256 ?? '',
+        reused: before > 0 && sockets.length === before,
+      };
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** One HTTPS request on a fresh connection. */
+export async function httpsCall(
+  baseUrl: string,
+  options: Call & TlsClientOptions = {},
+): Promise<TlsAnswer> {
+  const client = tlsClient(options);
+  try {
+    return await client.call(baseUrl, options);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 /** A TLS handshake alone: the protocol agreed, or the error that ended it. */
