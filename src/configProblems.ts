@@ -12,10 +12,16 @@ export function describeConfigProblem(problem: string): string {
   const m = /^(invalid|missing) setting: ([A-Z][A-Z0-9_]*)\s*(.*)$/.exec(problem);
   if (!m) return problem;
   const [, kind, name, rest] = m as unknown as [string, string, string, string];
-  const what = rest.replace(/^:\s*/, '').replace(/^\((.*)\)$/, '$1');
-  const wrong = kind === 'missing' ? `missing${what ? ` (${what})` : ''}` : what || 'invalid';
+  // The problem strings continue the variable's name ("must be ...", "is in ...", "and X are
+  // both set"), so the line reads as a sentence about it.
+  const wrong =
+    kind === 'missing'
+      ? `is missing${rest ? ` ${rest.startsWith('(') ? rest : `(${rest})`}` : ''}`
+      : rest || 'is invalid';
+  // A problem found in a file names it after a colon ("NAME: the key does not match ...").
+  if (kind === 'invalid' && rest.startsWith(':')) return `${name}${rest}`;
   const example = configReference.find((s) => s.name === name)?.example;
-  return `${name}: ${wrong}${example ? `; for example ${name}=${example}` : ''}`;
+  return `${name} ${wrong}${example ? `; for example ${name}=${example}` : ''}`;
 }
 
 /** Every problem on its own line, under one heading. */

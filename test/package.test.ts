@@ -80,6 +80,10 @@ describe('the npm package', function () {
     const bin = join(prefix, 'node_modules', '.bin', 'scribe-proxy');
     const { stdout } = await run(bin, ['--version']);
     expect(stdout.trim()).to.equal(version);
+    // The package ships without the sandbox's test servers, so it does not offer the sandbox.
+    const help = await run(bin, ['--help']);
+    expect(help.stdout).to.include('serve');
+    expect(help.stdout).not.to.match(/^\s+sandbox\s/m);
   });
 
   it('typechecks a consumer of the library against the shipped types', async function () {

@@ -11,6 +11,8 @@ import { sandboxCommand } from './commands/sandbox.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { exitCodes, PromptAborted, UsageError } from './usage.js';
+import { closest } from './closest.js';
+import { existsSync } from 'node:fs';
 import { packageVersion } from '../version.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
@@ -35,41 +37,29 @@ const commands: Record<string, { run: Command; summary: string }> = {
   },
 };
 
-function mainHelp(): string {
-  const width = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;
-  const list = Object.entries(commands)
-    .map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`)
-    .join('\n');
-  return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options; scribe-proxy --version for the version.\nEvery command reads a .env file in the working directory; flags win over the environment, which wins over .env.\n`;
+/**
+ * True in a source checkout, where the sandbox's test servers are built beside the CLI; the
+ * installed package ships without them, so it does not offer the sandbox.
+ */
+function sandboxAvailable(): boolean {
+  return existsSync(new URL('../../test/support/sandbox.js', import.meta.url));
 }
 
-/** The command nearest to a mistyped one (edit distance at most 2), if any. */
-function closest(typed: string, names: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0] ?? 0;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j] ?? 0;
-        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
-        diagonal = above;
-      }
-    }
-    return row[b.length] ?? Infinity;
-  };
-  const ranked = names
-    .map((name) => ({ name, d: distance(typed.toLowerCase(), name) }))
-    .sort((x, y) => x.d - y.d);
-  const best = ranked[0];
-  return best && best.d <= 2 ? best.name : undefined;
+function mainHelp(): string {
+  const shown = Object.entries(commands).filter(
+    ([name]) => name !== 'sandbox' || sandboxAvailable(),
+  );
+  const width = Math.max(...shown.map(([c]) => c.length)) + 2;
+  const list = shown.map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`).join('\n');
+  return `Usage: scribe-proxy <command> [options]\n\nCommands:\n${list}\n\nRun scribe-proxy <command> --help for a command's options; scribe-proxy --version for the version.\nEvery command reads a .env file in the working directory; flags win over the environment, which wins over .env.\n`;
 }
 
 /** Run the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   const [name, ...rest] = argv;
+  // `scribe-proxy help serve` is `scribe-proxy serve --help`.
+  if (name === 'help' && rest[0] && commands[rest[0]]) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     print(mainHelp());
     return name ? exitCodes.ok : exitCodes.usage;

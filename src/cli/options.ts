@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { environmentWithDotEnv } from '../config.js';
 import { secretValue } from './secretOption.js';
 import { UsageError } from './usage.js';
+import { closest } from './closest.js';
 
 /** One command-line option, with the environment variable it falls back to. */
 export interface OptionSpec {
@@ -34,7 +35,14 @@ export function parseOptions(
       values: Record<string, string | boolean | undefined>;
     });
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    const message = (err as Error).message.split('\n')[0] ?? 'bad arguments';
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    if (unknown) {
+      const guess = closest(unknown[2] as string, ['help', ...specs.map((s) => s.flag)]);
+      const hint = guess ? ` (did you mean --${guess}?)` : '';
+      throw new UsageError(`unknown option ${unknown[1]}${unknown[2]}${hint}; --help lists them`);
+    }
+    throw new UsageError(message);
   }
   const result: Record<string, string | undefined> = {};
   const stdin = { used: false };

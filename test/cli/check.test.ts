@@ -43,8 +43,8 @@ describe('scribe-proxy check', function () {
   it('exits 2 with the configuration problems, one per line', async function () {
     const result = await runCli(['check'], { ...env, SCRIBE_AUTH_MODE: 'sigv5', PROXY_PORT: 'x' });
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.match(/^\s+SCRIBE_AUTH_MODE: must be sigv4 or bearer; for example/m);
-    expect(result.stderr).to.match(/^\s+PROXY_PORT: must be a whole number/m);
+    expect(result.stderr).to.match(/^\s+SCRIBE_AUTH_MODE must be sigv4 or bearer; for example/m);
+    expect(result.stderr).to.match(/^\s+PROXY_PORT must be a whole number/m);
   });
 
   it('--online logs in and fetches the credentials, step by step', async function () {

@@ -54,16 +54,18 @@ describe('configuration errors and serve --help', function () {
     const problems = lines.slice(1).map((l) => l.trim());
     expect(problems).to.have.length(5);
     expect(problems).to.include(
-      'SCRIBE_REGION: must look like eu-west-2; for example SCRIBE_REGION=eu-west-2',
+      'SCRIBE_REGION must look like eu-west-2; for example SCRIBE_REGION=eu-west-2',
     );
     expect(problems).to.include(
-      'PROXY_PORT: must be a whole number from 0 to 65535; for example PROXY_PORT=8080',
+      'PROXY_PORT must be a whole number from 0 to 65535; for example PROXY_PORT=8080',
     );
-    const missing = problems.find((p) => p.startsWith('SCRIBE_CLIENT_ID: missing; for example'));
+    const missing = problems.find((p) => p.startsWith('SCRIBE_CLIENT_ID is missing; for example'));
     expect(missing, result.stderr).to.be.a('string');
-    expect(problems.find((p) => p.startsWith('SCRIBE_IDENTITY_POOL_ID: missing'))).to.include(
-      'for example SCRIBE_IDENTITY_POOL_ID=eu-west-2:',
-    );
+    expect(
+      problems.find((p) =>
+        p.startsWith('SCRIBE_IDENTITY_POOL_ID is missing (needed in sigv4 mode)'),
+      ),
+    ).to.include('for example SCRIBE_IDENTITY_POOL_ID=eu-west-2:');
     for (const line of problems) expect(line.length).to.be.lessThan(200);
   });
 

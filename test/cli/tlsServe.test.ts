@@ -51,7 +51,7 @@ describe('scribe-proxy serve with TLS', function () {
     expect(result.stderr).to.include(
       'PROXY_TLS_KEY_FILE: the key does not match the certificate in PROXY_TLS_CERT_FILE',
     );
-    expect(result.stderr).to.include('SCRIBE_CLIENT_ID: missing');
+    expect(result.stderr).to.include('SCRIBE_CLIENT_ID is missing');
     expect(result.stderr).not.to.include('PRIVATE KEY');
   });
 

@@ -16,7 +16,11 @@ interface DocCommand {
   line: string;
 }
 
-/** Every curl command in a ```sh block of the README and docs/, with its block's variables. */
+/**
+ * Every curl command in a ```sh block of the README and docs/, with its block's variables. A block
+ * that needs more than the plain sandbox (TLS, say) is skipped only when an HTML comment right
+ * above it says why: `<!-- not run against the sandbox: needs PROXY_TLS_CERT_FILE -->`.
+ */
 async function documentedCurls(): Promise<DocCommand[]> {
   const pages = [
     'README.md',
@@ -27,8 +31,11 @@ async function documentedCurls(): Promise<DocCommand[]> {
     const text = await readFile(`${root}${page}`, 'utf8');
     // Variables set in a block hold for the page's later blocks too, as in one shell.
     const prelude: string[] = [];
-    for (const block of text.matchAll(/^```sh\n([\s\S]*?)^```/gm)) {
-      const lines = (block[1] as string).split('\n').map((l) => l.trim());
+    for (const block of text.matchAll(
+      /(<!-- not run against the sandbox: [^>]+-->\n)?^```sh\n([\s\S]*?)^```/gm,
+    )) {
+      if (block[1]) continue;
+      const lines = (block[2] as string).split('\n').map((l) => l.trim());
       prelude.push(...lines.filter((l) => /^[A-Z]+=/.test(l)));
       for (const line of lines.filter((l) => l.startsWith('curl '))) {
         found.push({ page, prelude: [...prelude], line });
