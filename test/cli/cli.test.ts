@@ -119,6 +119,19 @@ describe('the scribe-proxy CLI', function () {
     expect(result.stderr).to.include('NO_PROXY entry 127.0.0.0/33');
   });
 
+  it('serve reports a bad NO_PROXY entry with every other problem, exit 2', async function () {
+    const result = await run(['serve'], {
+      SCRIBE_USER_POOL_ID: 'eu-west-2_pool',
+      SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:pool',
+      SCRIBE_USERNAME: 'me',
+      SCRIBE_PASSWORD: 'pw',
+      NO_PROXY: 'localhost,10.0.0.0/40',
+    });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('NO_PROXY entry 10.0.0.0/40');
+    expect(result.stderr).to.include('SCRIBE_CLIENT_ID');
+  });
+
   it('no password and no terminal: says how to give one, exit 2', async function () {
     const result = await run(['tokens', '--username', 'cli-user'], env);
     expect(result.code).to.equal(2);

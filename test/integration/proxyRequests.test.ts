@@ -246,13 +246,20 @@ describe('the proxy: what goes upstream and what comes back (sigv4, verified by 
     expect(world.upstream.connections - before, 'upstream connections opened').to.be.at.most(100);
   });
 
-  it('ignores a spoofed Host: the request still goes to the configured upstream', async function () {
+  it('routes by configuration, never by Host: another loopback name still reaches the configured upstream; a foreign name is refused', async function () {
     const answer = await call(service.proxyUrl, {
       path: '/x',
-      headers: { host: 'evil.example.com' },
+      headers: { host: 'localhost:1' },
     });
     expect(answer.status).to.equal(200);
     expect(lastArrival().headers['host']).to.equal(new URL(world.upstream.url).host);
+    const arrivals = world.upstream.arrivals.length;
+    const spoofed = await call(service.proxyUrl, {
+      path: '/x',
+      headers: { host: 'evil.example.com' },
+    });
+    expect(spoofed.status).to.equal(403);
+    expect(world.upstream.arrivals).to.have.length(arrivals);
   });
 
   it('refuses an absolute-form target (not an open proxy)', async function () {

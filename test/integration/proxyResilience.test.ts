@@ -111,14 +111,17 @@ describe('the proxy under faults', function () {
       await service.close(1000);
     });
 
-    it('a 401 refreshes once and replays once', async function () {
+    it("the gateway authorizer's 401 refreshes once and replays once", async function () {
       const { service } = await world.proxy({ SCRIBE_AUTH_MODE: 'bearer' });
       world.upstream.arrivals.length = 0;
       let first = true;
       world.upstream.respond = (_arrival, res) => {
         if (!first) return false;
         first = false;
-        res.writeHead(401, { 'content-type': 'application/json' });
+        res.writeHead(401, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'UnauthorizedException',
+        });
         res.end('{"message":"Unauthorized"}');
         return true;
       };
@@ -187,7 +190,9 @@ describe('the proxy under faults', function () {
       const url = new URL(service.proxyUrl);
       await new Promise<void>((resolve) => {
         const socket = connect(Number(url.port), url.hostname, () => {
-          socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+          socket.write(
+            'POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n',
+          );
           socket.write(Buffer.alloc(5000));
           setTimeout(() => {
             socket.destroy();
@@ -214,7 +219,7 @@ describe('the proxy under faults', function () {
       const url = new URL(service.proxyUrl);
       await new Promise<void>((resolve) => {
         const socket = connect(Number(url.port), url.hostname, () => {
-          socket.write('GET /hang HTTP/1.1\r\nHost: x\r\n\r\n');
+          socket.write('GET /hang HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
           setTimeout(() => {
             socket.destroy();
             resolve();

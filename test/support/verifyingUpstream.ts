@@ -83,7 +83,6 @@ export class VerifyingUpstream {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const verdict = await this.#verify(req, body);
-    res.setHeader('date', new Date(Date.now() + this.clockOffsetMs).toUTCString());
     const arrival: Arrival = {
       method: req.method ?? '',
       url: req.url ?? '',
@@ -97,6 +96,8 @@ export class VerifyingUpstream {
       const status = this.#options.mode === 'bearer' ? 401 : 403;
       const text = JSON.stringify({ message: verdict.message });
       res.writeHead(status, {
+        // The gateway's clock, as API Gateway tells it.
+        date: new Date(Date.now() + this.clockOffsetMs).toUTCString(),
         'content-type': 'application/json',
         'x-amzn-errortype': status === 403 ? 'ForbiddenException' : 'UnauthorizedException',
       });
