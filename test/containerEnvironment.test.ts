@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { isLoopback, loadConfig } from '../src/config.js';
@@ -9,13 +11,13 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFile(`${root}${path}`, 'utf8');
 
 /** .env.example as a user fills it in: the values Scribe support gives, nothing else changed. */
-async function filledEnvFile(): Promise<Record<string, string>> {
+async function filledEnvFile(withPassword = true): Promise<Record<string, string>> {
   const filled: Record<string, string> = {
     SCRIBE_CLIENT_ID: 'abc123clientid',
     SCRIBE_USER_POOL_ID: 'eu-west-2_AbCdEf123',
     SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:11111111-2222-3333-4444-555555555555',
     SCRIBE_USERNAME: 'me@example.com',
-    SCRIBE_PASSWORD: 'a-Passw0rd!',
+    ...(withPassword ? { SCRIBE_PASSWORD: 'a-Passw0rd!' } : {}),
   };
   const text = (await read('.env.example')).replace(
     /^([A-Z][A-Z0-9_]*)=$/gm,
@@ -63,9 +65,24 @@ describe('the container, configured as the docs say (no Docker engine needed)', 
     };
     const service = compose.services['scribe-proxy'];
     const image = imageEnvironment(await read('Dockerfile'), service?.build?.target ?? 'runtime');
-    const env = { ...image, ...(await filledEnvFile()), ...(service?.environment ?? {}) };
-    const config = loadConfig(env);
-    expect(config.proxyHost).to.equal('0.0.0.0');
+    // The secrets come as files (compose's secrets, mounted under /run/secrets), as its header
+    // says: made here in a temp dir standing for that mount.
+    const secrets = await mkdtemp(join(tmpdir(), 'compose-secrets-'));
+    try {
+      const environment = { ...(service?.environment ?? {}) };
+      for (const [name, value] of Object.entries(environment)) {
+        if (!value.startsWith('/run/secrets/')) continue;
+        const file = join(secrets, value.slice('/run/secrets/'.length));
+        await writeFile(file, 'a-secret-of-32-characters-or-so!\n');
+        environment[name] = file;
+      }
+      const env = { ...image, ...(await filledEnvFile(false)), ...environment };
+      const config = loadConfig(env);
+      expect(config.proxyHost).to.equal('0.0.0.0');
+      expect(config.password).to.be.a('string');
+    } finally {
+      await rm(secrets, { recursive: true, force: true });
+    }
   });
 
   it('reads an env file as Docker does: verbatim values, comments skipped, bare names from the host', function () {

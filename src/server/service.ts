@@ -220,7 +220,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       mode: config.authMode,
       sessions: config.sessions,
     },
-    `scribe-proxy ${packageVersion} listening on ${proxyUrl} (${config.authMode}, ${config.sessions} sessions), forwarding to ${config.apiUrl.toString()}; admin on ${adminUrl}`,
+    `scribe-proxy ${packageVersion} listening on ${proxyUrl} (${config.authMode}, ${config.sessions} sessions; proxy ${tls.proxy ? 'HTTPS' : 'HTTP'}, admin ${tls.admin ? 'HTTPS' : 'HTTP'}), forwarding to ${config.apiUrl.toString()}; admin on ${adminUrl}`,
   );
   startupNotices(config, logger);
   const reloadTls = () => tlsContexts.reload();
