@@ -35,6 +35,8 @@ export interface Config {
   upstreamIdleTimeoutMs: number;
   shutdownGraceS: number;
   refreshMarginS: number;
+  /** Overall deadline of one Cognito call: connect to the last byte of the answer. */
+  cognitoTimeoutMs: number;
   logLevel: string;
   /** The egress proxy for https targets (HTTPS_PROXY or https_proxy), as curl reads it. */
   httpsProxy: string | undefined;
@@ -74,6 +76,7 @@ export const configVariables = [
   'UPSTREAM_IDLE_TIMEOUT_MS',
   'SHUTDOWN_GRACE_S',
   'REFRESH_MARGIN_S',
+  'COGNITO_TIMEOUT_MS',
   'LOG_LEVEL',
   'HTTPS_PROXY',
   'HTTP_PROXY',
@@ -265,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     upstreamIdleTimeoutMs: integer('UPSTREAM_IDLE_TIMEOUT_MS', 60_000, 1, 3_600_000),
     shutdownGraceS: integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
+    cognitoTimeoutMs: integer('COGNITO_TIMEOUT_MS', 10_000, 1, 600_000),
     logLevel,
     httpsProxy: egress('HTTPS_PROXY'),
     httpProxy: egress('HTTP_PROXY'),

@@ -30,6 +30,7 @@ import {
   UnexpectedResponseError,
   toScribeError,
 } from './errors.js';
+import { withinDeadline, type CallOptions } from './deadline.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { secretHash } from './secretHash.js';
 import type {
@@ -58,6 +59,7 @@ export class ScribeAuth {
   readonly #retry: RetryPolicy;
   readonly #idp: CognitoIdentityProviderClient;
   readonly #identity: CognitoIdentityClient;
+  readonly #timeoutMs: number;
 
   constructor(options: ScribeAuthOptions | string) {
     const opts: ScribeAuthOptions = typeof options === 'string' ? { clientId: options } : options;
@@ -69,6 +71,7 @@ export class ScribeAuth {
     this.#clientSecret = opts.clientSecret;
     this.#retry = { ...defaultRetryPolicy, ...opts.retry };
     const requestTimeout = opts.requestTimeoutMs ?? 10_000;
+    this.#timeoutMs = requestTimeout;
     const handler = (agent: Agent | undefined) => ({
       requestTimeout,
       connectionTimeout: requestTimeout,
@@ -138,13 +141,14 @@ export class ScribeAuth {
     newPassword: string,
   ): Promise<true> {
     requireText({ accessToken, password, newPassword });
-    await this.#once('ChangePassword', () =>
+    await this.#once('ChangePassword', (o) =>
       this.#idp.send(
         new ChangePasswordCommand({
           AccessToken: accessToken,
           PreviousPassword: password,
           ProposedPassword: newPassword,
         }),
+        o,
       ),
     );
     return true;
@@ -176,7 +180,7 @@ export class ScribeAuth {
     for (const [name, value] of Object.entries(userAttributes)) {
       responses[`userAttributes.${name}`] = value;
     }
-    const output = await this.#once('RespondToAuthChallenge', () =>
+    const output = await this.#once('RespondToAuthChallenge', (o) =>
       this.#idp.send(
         new RespondToAuthChallengeCommand({
           ClientId: this.clientId,
@@ -184,6 +188,7 @@ export class ScribeAuth {
           Session: session,
           ChallengeResponses: responses,
         }),
+        o,
       ),
     );
     return this.#authResult(output, username, undefined, 'RespondToAuthChallenge');
@@ -192,13 +197,14 @@ export class ScribeAuth {
   /** Send a password-reset code to the user (ForgotPassword). Returns where it went. */
   async requestPasswordReset(username: string): Promise<CodeDelivery> {
     requireText({ username });
-    const output = await this.#once('ForgotPassword', () =>
+    const output = await this.#once('ForgotPassword', (o) =>
       this.#idp.send(
         new ForgotPasswordCommand({
           ClientId: this.clientId,
           Username: username,
           ...this.#secretHashField(username),
         }),
+        o,
       ),
     );
     const details = output.CodeDeliveryDetails;
@@ -216,7 +222,7 @@ export class ScribeAuth {
     confirmationCode: string,
   ): Promise<true> {
     requireText({ username, newPassword, confirmationCode });
-    await this.#once('ConfirmForgotPassword', () =>
+    await this.#once('ConfirmForgotPassword', (o) =>
       this.#idp.send(
         new ConfirmForgotPasswordCommand({
           ClientId: this.clientId,
@@ -225,6 +231,7 @@ export class ScribeAuth {
           ConfirmationCode: confirmationCode,
           ...this.#secretHashField(username),
         }),
+        o,
       ),
     );
     return true;
@@ -247,20 +254,21 @@ export class ScribeAuth {
         REFRESH_TOKEN: input.refreshToken,
         ...(input.username ? this.#secretHashParam(input.username) : {}),
       };
-      const output = await this.#retried('InitiateAuth', () =>
+      const output = await this.#retried('InitiateAuth', (o) =>
         this.#idp.send(
           new InitiateAuthCommand({
             ClientId: this.clientId,
             AuthFlow: 'REFRESH_TOKEN_AUTH',
             AuthParameters: params,
           }),
+          o,
         ),
       );
       return this.#authResult(output, input.username ?? '', input.refreshToken, 'InitiateAuth');
     }
     requireText({ username: input.username, password: input.password });
     // A password login is never retried: each attempt counts against the user's limit.
-    const output = await this.#once('InitiateAuth', () =>
+    const output = await this.#once('InitiateAuth', (o) =>
       this.#idp.send(
         new InitiateAuthCommand({
           ClientId: this.clientId,
@@ -271,6 +279,7 @@ export class ScribeAuth {
             ...this.#secretHashParam(input.username),
           },
         }),
+        o,
       ),
     );
     return this.#authResult(output, input.username, undefined, 'InitiateAuth');
@@ -279,7 +288,7 @@ export class ScribeAuth {
   /** Answer a SOFTWARE_TOKEN_MFA challenge with a TOTP code. Returns tokens. */
   async respondToMfaChallenge(username: string, session: string, code: string): Promise<Tokens> {
     requireText({ username, session, code });
-    const output = await this.#once('RespondToAuthChallenge', () =>
+    const output = await this.#once('RespondToAuthChallenge', (o) =>
       this.#idp.send(
         new RespondToAuthChallengeCommand({
           ClientId: this.clientId,
@@ -291,6 +300,7 @@ export class ScribeAuth {
             ...this.#secretHashParam(username),
           },
         }),
+        o,
       ),
     );
     const result = await this.#authResult(output, username, undefined, 'RespondToAuthChallenge');
@@ -306,13 +316,14 @@ export class ScribeAuth {
   /** Revoke a refresh token and the tokens issued from it (RevokeToken). */
   async revokeRefreshToken(refreshToken: string): Promise<true> {
     requireText({ refreshToken });
-    await this.#retried('RevokeToken', () =>
+    await this.#retried('RevokeToken', (o) =>
       this.#idp.send(
         new RevokeTokenCommand({
           ClientId: this.clientId,
           Token: refreshToken,
           ...(this.#clientSecret ? { ClientSecret: this.#clientSecret } : {}),
         }),
+        o,
       ),
     );
     return true;
@@ -321,8 +332,8 @@ export class ScribeAuth {
   /** Start TOTP enrolment for the user an access token belongs to; returns the TOTP secret. */
   async associateSoftwareToken(accessToken: string): Promise<string> {
     requireText({ accessToken });
-    const output = await this.#once('AssociateSoftwareToken', () =>
-      this.#idp.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken })),
+    const output = await this.#once('AssociateSoftwareToken', (o) =>
+      this.#idp.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }), o),
     );
     if (!output.SecretCode) {
       throw new UnexpectedResponseError('AssociateSoftwareToken returned no secret', {
@@ -335,13 +346,14 @@ export class ScribeAuth {
   /** Finish TOTP enrolment with a code from the authenticator, and make TOTP the user's MFA. */
   async verifySoftwareToken(accessToken: string, code: string, deviceName?: string): Promise<true> {
     requireText({ accessToken, code });
-    const output = await this.#once('VerifySoftwareToken', () =>
+    const output = await this.#once('VerifySoftwareToken', (o) =>
       this.#idp.send(
         new VerifySoftwareTokenCommand({
           AccessToken: accessToken,
           UserCode: code,
           ...(deviceName ? { FriendlyDeviceName: deviceName } : {}),
         }),
+        o,
       ),
     );
     if (output.Status !== 'SUCCESS') {
@@ -349,12 +361,13 @@ export class ScribeAuth {
         httpStatus: 400,
       });
     }
-    await this.#once('SetUserMFAPreference', () =>
+    await this.#once('SetUserMFAPreference', (o) =>
       this.#idp.send(
         new SetUserMFAPreferenceCommand({
           AccessToken: accessToken,
           SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
         }),
+        o,
       ),
     );
     return true;
@@ -364,9 +377,10 @@ export class ScribeAuth {
   async getFederatedId(idToken: string): Promise<string> {
     requireText({ idToken });
     const identityPoolId = this.#require('identityPoolId', this.identityPoolId);
-    const output = await this.#retried('GetId', () =>
+    const output = await this.#retried('GetId', (o) =>
       this.#identity.send(
         new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: this.#logins(idToken) }),
+        o,
       ),
     );
     if (!output.IdentityId) {
@@ -383,12 +397,13 @@ export class ScribeAuth {
     idToken: string,
   ): Promise<FederatedCredentials> {
     requireText({ identityId, idToken });
-    const output = await this.#retried('GetCredentialsForIdentity', () =>
+    const output = await this.#retried('GetCredentialsForIdentity', (o) =>
       this.#identity.send(
         new GetCredentialsForIdentityCommand({
           IdentityId: identityId,
           Logins: this.#logins(idToken),
         }),
+        o,
       ),
     );
     const c = output.Credentials;
@@ -466,16 +481,16 @@ export class ScribeAuth {
   }
 
   /** A call made once (state-changing, or counted against the user's attempts). */
-  async #once<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  async #once<T>(operation: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await withinDeadline(this.#timeoutMs, call);
     } catch (err) {
       throw toScribeError(err, operation);
     }
   }
 
   /** An idempotent call, retried on throttling, 5xx and network faults. */
-  #retried<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  #retried<T>(operation: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
     return withRetry(this.#retry, () => this.#once(operation, call));
   }
 
@@ -526,7 +541,7 @@ export class ScribeAuth {
   ): Promise<AuthResult> {
     const choices = parseStringList(output.ChallengeParameters?.['MFAS_CAN_CHOOSE']);
     if (!choices.includes('SOFTWARE_TOKEN_MFA')) throw unsupportedChallenge('SELECT_MFA_TYPE');
-    const next = await this.#once('RespondToAuthChallenge', () =>
+    const next = await this.#once('RespondToAuthChallenge', (o) =>
       this.#idp.send(
         new RespondToAuthChallengeCommand({
           ClientId: this.clientId,
@@ -538,6 +553,7 @@ export class ScribeAuth {
             ...this.#secretHashParam(username),
           },
         }),
+        o,
       ),
     );
     return this.#authResult(next, username, undefined, 'RespondToAuthChallenge');

@@ -117,6 +117,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       cognitoIdentity: config.identityEndpoint,
     },
     agents: cognitoAgents(config, egress),
+    requestTimeoutMs: config.cognitoTimeoutMs,
   });
   const sessions = await serviceSessions(config, auth, logger, metrics);
   const session = sessions.shared;
