@@ -30,6 +30,13 @@ import {
   UnexpectedResponseError,
   toScribeError,
 } from './errors.js';
+import {
+  answerClockOf,
+  onOurClock,
+  recordAnswerClocks,
+  requireValidOnArrival,
+  type AnswerClock,
+} from './answerClock.js';
 import { withinDeadline, type CallOptions } from './deadline.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { secretHash } from './secretHash.js';
@@ -94,6 +101,8 @@ export class ScribeAuth {
       requestHandler: handler(opts.agents?.cognitoIdentity),
       ...(opts.endpoints?.cognitoIdentity ? { endpoint: opts.endpoints.cognitoIdentity } : {}),
     });
+    recordAnswerClocks(this.#idp);
+    recordAnswerClocks(this.#identity);
   }
 
   /** Release the HTTP agents behind the Cognito clients. */
@@ -413,11 +422,15 @@ export class ScribeAuth {
         { httpStatus: 502 },
       );
     }
+    // Expiration is on Cognito's clock: read it against the Date of the answer that carried it.
+    const clock = answerClockOf(output);
+    const expiration = onOurClock(new Date(c.Expiration).getTime(), clock);
+    requireValidOnArrival(expiration, clock, 'GetCredentialsForIdentity', 'credentials');
     return {
       accessKeyId: c.AccessKeyId,
       secretKey: c.SecretKey,
       sessionToken: c.SessionToken,
-      expiration: new Date(c.Expiration),
+      expiration: new Date(expiration),
     };
   }
 
@@ -506,7 +519,12 @@ export class ScribeAuth {
     operation: string,
   ): Promise<AuthResult> {
     if (output.AuthenticationResult) {
-      return tokensFrom(output.AuthenticationResult, refreshToken, operation);
+      return tokensFrom(
+        output.AuthenticationResult,
+        refreshToken,
+        operation,
+        answerClockOf(output),
+      );
     }
     const name = output.ChallengeName;
     const session = output.Session;
@@ -564,6 +582,7 @@ function tokensFrom(
   result: AuthenticationResultType,
   refreshToken: string | undefined,
   operation: string,
+  clock: AnswerClock,
 ): Tokens {
   const refresh = result.RefreshToken ?? refreshToken;
   if (!result.AccessToken || !result.IdToken || !refresh) {
@@ -575,26 +594,34 @@ function tokensFrom(
     accessToken: result.AccessToken,
     idToken: result.IdToken,
     refreshToken: refresh,
-    expiresAt: tokensExpireAt(result),
+    expiresAt: tokensExpireAt(result, clock, operation),
   };
 }
 
 /**
- * When the tokens stop working: the earliest of ExpiresIn and the `exp` of both tokens (read,
- * not verified: Cognito just issued them, and only the schedule depends on it). Some pools
- * (and cognito-local) report an ExpiresIn that does not match the tokens' own lifetime.
+ * When the tokens stop working, on our clock: the earliest of ExpiresIn (a lifetime, counted
+ * from the answer's arrival) and the `exp` of both tokens (an absolute time on Cognito's clock,
+ * read against the answer's Date; read, not verified: Cognito just issued them, and only the
+ * schedule depends on it). Some pools (and cognito-local) report an ExpiresIn that does not
+ * match the tokens' own lifetime. Tokens not valid on arrival are refused.
  */
-function tokensExpireAt(result: AuthenticationResultType): Date {
-  const times = [Date.now() + (result.ExpiresIn ?? 3600) * 1000];
+function tokensExpireAt(
+  result: AuthenticationResultType,
+  clock: AnswerClock,
+  operation: string,
+): Date {
+  const times = [clock.arrivedAt + (result.ExpiresIn ?? 3600) * 1000];
   for (const token of [result.AccessToken, result.IdToken]) {
     try {
       const exp = token ? decodeJwt(token).exp : undefined;
-      if (typeof exp === 'number') times.push(exp * 1000);
+      if (typeof exp === 'number') times.push(onOurClock(exp * 1000, clock));
     } catch {
       // Not a JWT (a test double or an opaque token): ExpiresIn stands.
     }
   }
-  return new Date(Math.min(...times));
+  const expiresAt = Math.min(...times);
+  requireValidOnArrival(expiresAt, clock, operation, 'tokens');
+  return new Date(expiresAt);
 }
 
 function unsupportedChallenge(name: ChallengeNameType | string): ScribeAuthError {

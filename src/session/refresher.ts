@@ -156,7 +156,7 @@ export class Refresher {
     const times = held
       .filter((h): h is Held<never> => h !== undefined)
       .map((h) => dueAt(h.issuedAt, h.expiresAt, this.#marginMs));
-    this.#scheduler.at(times.length > 0 ? Math.min(...times) : undefined);
+    this.#scheduler.due(times.length > 0 ? Math.min(...times) : undefined);
   }
 
   /** New tokens: from the refresh token; if Cognito refused it for good, from the password. */
