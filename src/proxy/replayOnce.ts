@@ -58,7 +58,10 @@ export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
     if (verdict.kind !== 'replay') return;
     const rejected = ctx.authorization;
     if (!rejected) return;
-    ctx.authorization = await withSession(() => authorizer.reauthorize(ctx, rejected));
+    const replacement = await withSession(() => authorizer.reauthorize(ctx, rejected));
+    // The session kept what was refused (too young to be stale): the rejection goes back as is.
+    if (replacement.used === rejected.used) return;
+    ctx.authorization = replacement;
     ctx.replayed = true;
     ctx.rejection = undefined;
     ctx.upstreamResponse = await sendUpstream(ctx, upstream);

@@ -2,6 +2,7 @@ import type { ScribeAuth } from '../auth/index.js';
 import { boundedWait } from './boundedWait.js';
 import { SessionUnavailableError, unavailableReasons } from './errors.js';
 import { isValid, type Held } from './held.js';
+import { mayForceRefresh } from './refreshPolicy.js';
 import { Refresher } from './refresher.js';
 import { signingHeld, type SessionData } from './sessionData.js';
 import type { SessionCredentials, SessionOptions, SessionState, SessionStatus } from './types.js';
@@ -104,17 +105,22 @@ export class Session {
 
   /**
    * The upstream refused `stale`: stop using it, and get what replaced it. The refresh this
-   * needs joins the one in flight and respects the backoff, so a storm of refusals costs Cognito
-   * one refresh.
+   * needs joins the one in flight and respects the backoff, and is never forced for something
+   * issued only seconds ago (then `stale` itself comes back: nothing better is held), so a storm
+   * of refusals costs Cognito one refresh at most.
    */
   replaceCredentials(stale: SessionCredentials, signal?: AbortSignal): Promise<SessionCredentials> {
-    if (this.data.credentials?.value === stale) this.data.credentials.stale = true;
+    const held = this.data.credentials;
+    if (held?.value === stale && mayForceRefresh(held.issuedAt, Date.now())) held.stale = true;
     return this.credentials(signal);
   }
 
   /** Like replaceCredentials, for a refused bearer access token. */
   replaceAccessToken(stale: string, signal?: AbortSignal): Promise<string> {
-    if (this.data.tokens?.value.accessToken === stale) this.data.tokens.stale = true;
+    const held = this.data.tokens;
+    if (held?.value.accessToken === stale && mayForceRefresh(held.issuedAt, Date.now())) {
+      held.stale = true;
+    }
     return this.accessToken(signal);
   }
 
