@@ -26,9 +26,10 @@ export function recordAnswerClocks(
       const headers = (result.response as { headers?: Record<string, string | undefined> }).headers;
       const date = Date.parse(headers?.['date'] ?? '');
       // `Date` has a resolution of one second: Cognito's clock was somewhere in [date, date+1s)
-      // when it answered. Taking the end of that second reads every time it sent as up to a
-      // second earlier, never later.
-      const offsetMs = Number.isFinite(date) ? arrivedAt - (date + 1000) : 0;
+      // when it answered. The middle of that second reads every time it sent within half a
+      // second (the end of it would make a token that lives two seconds, as test pools issue,
+      // look expired on arrival whenever Cognito's second ticked between issuing and answering).
+      const offsetMs = Number.isFinite(date) ? arrivedAt - (date + 500) : 0;
       if (result.output && typeof result.output === 'object') {
         clocks.set(result.output, { arrivedAt, offsetMs });
       }
