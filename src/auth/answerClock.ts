@@ -25,11 +25,7 @@ export function recordAnswerClocks(
       const arrivedAt = Date.now();
       const headers = (result.response as { headers?: Record<string, string | undefined> }).headers;
       const date = Date.parse(headers?.['date'] ?? '');
-      // `Date` has a resolution of one second: Cognito's clock was somewhere in [date, date+1s)
-      // when it answered. The middle of that second reads every time it sent within half a
-      // second (the end of it would make a token that lives two seconds, as test pools issue,
-      // look expired on arrival whenever Cognito's second ticked between issuing and answering).
-      const offsetMs = Number.isFinite(date) ? arrivedAt - (date + 500) : 0;
+      const offsetMs = Number.isFinite(date) ? clockOffset(arrivedAt, date) : 0;
       if (result.output && typeof result.output === 'object') {
         clocks.set(result.output, { arrivedAt, offsetMs });
       }
@@ -37,6 +33,21 @@ export function recordAnswerClocks(
     },
     { step: 'initialize', name: 'scribeAnswerClock' },
   );
+}
+
+/** Clocks this close are taken to agree: `Date` itself is only good to a second, plus latency. */
+const agreeWithinMs = 2000;
+
+/**
+ * Our clock minus Cognito's, from an answer that arrived at `arrivedAt` with `Date: date`.
+ * `Date` has a resolution of one second (Cognito's clock was in [date, date+1s) when it
+ * answered): clocks that agree within that and the latency are left as they are, exactly as
+ * precise as reading the times directly; beyond it, the middle of the second reads every time
+ * Cognito sent within about half a second.
+ */
+export function clockOffset(arrivedAt: number, date: number): number {
+  const raw = arrivedAt - date;
+  return Math.abs(raw) <= agreeWithinMs ? 0 : raw - 500;
 }
 
 /** The clock an answer was read with (our clock, no offset, if it was not recorded). */
