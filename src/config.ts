@@ -44,6 +44,8 @@ export interface Config {
   upstreamIdleTimeoutMs: number;
   shutdownGraceS: number;
   refreshMarginS: number;
+  /** Overall deadline of one Cognito call: connect to the last byte of the answer. */
+  cognitoTimeoutMs: number;
   logLevel: string;
   /** JSON lines (default), or pretty: human-readable, for a terminal. */
   logFormat: 'json' | 'pretty';
@@ -99,6 +101,7 @@ export const configVariables = [
   'UPSTREAM_IDLE_TIMEOUT_MS',
   'SHUTDOWN_GRACE_S',
   'REFRESH_MARGIN_S',
+  'COGNITO_TIMEOUT_MS',
   'LOG_LEVEL',
   'LOG_FORMAT',
   'HTTPS_PROXY',
@@ -411,6 +414,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     upstreamIdleTimeoutMs: integer('UPSTREAM_IDLE_TIMEOUT_MS', 60_000, 1, 3_600_000),
     shutdownGraceS: integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),
     refreshMarginS: integer('REFRESH_MARGIN_S', 300, 0, 86_400),
+    cognitoTimeoutMs: integer('COGNITO_TIMEOUT_MS', 10_000, 1, 600_000),
     logLevel,
     logFormat: logFormat === 'pretty' ? 'pretty' : 'json',
     httpsProxy: egress.httpsProxy,

@@ -241,6 +241,13 @@ export const configReference: readonly ConfigSetting[] = [
     example: '300',
   },
   {
+    name: 'COGNITO_TIMEOUT_MS',
+    meaning:
+      'overall deadline of one Cognito call, connect to the last byte of the answer (see [under faults](faults.md))',
+    default: '`10000`',
+    example: '10000',
+  },
+  {
     name: 'LOG_LEVEL',
     meaning: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
     default: '`info`',

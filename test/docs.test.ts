@@ -17,7 +17,7 @@ describe('the docs match the configuration', function () {
     readByConfig = sorted(
       [
         ...source.matchAll(
-          /'((?:SCRIBE|PROXY|ADMIN|UPSTREAM|REFRESH|LOG|SHUTDOWN|TLS)_[A-Z_]+|HTTPS?_PROXY|NO_PROXY)'/g,
+          /'((?:SCRIBE|PROXY|ADMIN|UPSTREAM|REFRESH|LOG|SHUTDOWN|TLS|COGNITO)_[A-Z_]+|HTTPS?_PROXY|NO_PROXY)'/g,
         ),
       ].map((m) => m[1] as string),
     );

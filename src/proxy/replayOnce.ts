@@ -59,7 +59,11 @@ export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
     }
     const rejected = ctx.authorization;
     if (!rejected) return;
-    ctx.authorization = await withSession(() => authorizer.reauthorize(ctx, rejected, verdict));
+    const replacement = await withSession(() => authorizer.reauthorize(ctx, rejected, verdict));
+    // The session kept what was refused (too young to be stale): the rejection goes back as is.
+    // A clock-skew verdict re-signs the same credentials on the corrected clock.
+    if (verdict.kind !== 'clock-skew' && replacement.used === rejected.used) return;
+    ctx.authorization = replacement;
     ctx.replayed = true;
     ctx.rejection = undefined;
     ctx.upstreamResponse = await sendUpstream(ctx, upstream);

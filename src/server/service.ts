@@ -107,6 +107,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       cognitoIdentity: config.identityEndpoint,
     },
     agents: cognitoAgents(config, egress),
+    requestTimeoutMs: config.cognitoTimeoutMs,
   });
   const tlsContexts = listenerTls(config, logger, metrics);
   const { proxy: proxyTls, admin: adminTls } = tlsContexts;

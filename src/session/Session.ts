@@ -2,6 +2,7 @@ import type { ScribeAuth } from '../auth/index.js';
 import { boundedWait } from './boundedWait.js';
 import { SessionUnavailableError, unavailableReasons } from './errors.js';
 import { isValid, type Held } from './held.js';
+import { mayForceRefresh } from './refreshPolicy.js';
 import { Refresher } from './refresher.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { signingHeld, type SessionChange, type SessionData } from './sessionData.js';
@@ -144,19 +145,24 @@ export class Session {
 
   /**
    * The upstream refused `stale`: stop using it, and get what replaced it. The refresh this
-   * needs joins the one in flight and respects the backoff, so a storm of refusals costs Cognito
-   * one refresh.
+   * needs joins the one in flight and respects the backoff, and is never forced for something
+   * issued only seconds ago (then `stale` itself comes back: nothing better is held), so a storm
+   * of refusals costs Cognito one refresh at most.
    */
   replaceCredentials(stale: SessionCredentials, signal?: AbortSignal): Promise<SessionCredentials> {
     const held = this.#data.credentials;
-    if (held?.value === stale) this.#data.credentials = { ...held, stale: true };
+    if (held?.value === stale && mayForceRefresh(held.issuedAt, Date.now())) {
+      this.#data.credentials = { ...held, stale: true };
+    }
     return this.credentials(signal);
   }
 
   /** Like replaceCredentials, for a refused bearer access token. */
   replaceAccessToken(stale: string, signal?: AbortSignal): Promise<string> {
     const held = this.#data.tokens;
-    if (held?.value.accessToken === stale) this.#data.tokens = { ...held, stale: true };
+    if (held?.value.accessToken === stale && mayForceRefresh(held.issuedAt, Date.now())) {
+      this.#data.tokens = { ...held, stale: true };
+    }
     return this.accessToken(signal);
   }
 
@@ -211,7 +217,7 @@ export class Session {
     const before = this.#data.refreshToken;
     this.#data = { ...this.#data, ...change };
     if (this.#options.proactive !== false) {
-      this.#scheduler.at(this.refresher.nextRefreshAt(this.#data));
+      this.#scheduler.due(this.refresher.nextRefreshAt(this.#data));
     }
     if ('refreshToken' in change && change.refreshToken !== before) {
       await this.#reportRefreshToken(change.refreshToken);

@@ -13,7 +13,12 @@ export function isValid<T>(held: Held<T> | undefined, now: number): held is Held
   return held !== undefined && !held.stale && held.expiresAt > now;
 }
 
-/** Missing, refused, or inside its refresh margin. */
+/** Missing, refused, expired, or inside its refresh margin. */
 export function isDue(held: Held<unknown> | undefined, now: number, marginMs: number): boolean {
-  return !held || held.stale === true || now >= dueAt(held.issuedAt, held.expiresAt, marginMs);
+  return (
+    !held ||
+    held.stale === true ||
+    now >= held.expiresAt ||
+    now >= dueAt(held.issuedAt, held.expiresAt, marginMs)
+  );
 }

@@ -97,3 +97,15 @@ export function judgeFailure(
       };
   }
 }
+
+/**
+ * The youngest a token or credential set may be for an upstream refusal to force its refresh.
+ * What Cognito issued seconds ago cannot have expired; refreshing it on every refusal let a storm
+ * of refusals (a backend answering 401 itself) cost Cognito one refresh each.
+ */
+export const forcedRefreshMinAgeMs = 30_000;
+
+/** True when an upstream refusal of something issued at `issuedAt` may force a refresh now. */
+export function mayForceRefresh(issuedAt: number, now: number): boolean {
+  return now - issuedAt >= forcedRefreshMinAgeMs;
+}

@@ -1,4 +1,12 @@
 /**
+ * The soonest a planned refresh may follow now: something valid for only a few seconds (a pool
+ * misconfigured, a clock misread) must not turn the schedule into a loop. Cognito never issues
+ * tokens for less than five minutes, nor credentials for less than fifteen. Backoff after a
+ * failure keeps its own times (at()).
+ */
+export const refreshFloorMs = 5_000;
+
+/**
  * The one background timer of a session: runs `refresh` at the time last asked for. The timer
  * never keeps the process alive.
  */
@@ -15,6 +23,11 @@ export class RefreshScheduler {
     if (this.#stopped || at === undefined) return;
     this.#timer = setTimeout(this.refresh, Math.max(0, at - Date.now()));
     this.#timer.unref();
+  }
+
+  /** Plan a refresh that falls due at `at`, but never sooner than refreshFloorMs from now. */
+  due(at: number | undefined): void {
+    this.at(at === undefined ? undefined : Math.max(at, Date.now() + refreshFloorMs));
   }
 
   /** Cancel the plan for good. */

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { jumpClock } from '../support/clockJump.js';
 import { call } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -66,7 +67,10 @@ describe('faults: bearer-mode rejections', function () {
       res.end('{"message":"The incoming token has expired"}');
       return true;
     };
+    // A token only seconds old is never refreshed because of a refusal: this one is older.
+    const restore = jumpClock(31_000);
     const answer = await call(service.proxyUrl, { method: 'POST', path: '/docs', body: 'twice' });
+    restore();
     expect(answer.status, answer.body.toString()).to.equal(200);
     expect(world.upstream.arrivals).to.have.length(2);
     await service.close(1000);

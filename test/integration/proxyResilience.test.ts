@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { ScribeAuth } from '../../src/index.js';
 import type { Service } from '../../src/server/index.js';
+import { jumpClock } from '../support/clockJump.js';
 import { call } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -129,7 +130,10 @@ describe('the proxy under faults', function () {
         (n, v) => n + v.value,
         0,
       );
+      // A token only seconds old is never refreshed because of a refusal: this one is older.
+      const restore = jumpClock(31_000);
       const answer = await call(service.proxyUrl, { method: 'POST', path: '/x', body: 'again' });
+      restore();
       world.upstream.respond = undefined;
       expect(answer.status).to.equal(200);
       expect(world.upstream.arrivals).to.have.length(2);
@@ -347,10 +351,11 @@ describe('the proxy under faults', function () {
       const { service } = await world.proxy({ REFRESH_MARGIN_S: '1' });
       expect((await call(service.proxyUrl, { path: '/before' })).status).to.equal(200);
       await world.cognito.stop();
-      await sleep(2_500); // the tokens come due and their refresh fails
+      await sleep(2_500); // the tokens expire; the next request starts their refresh, which fails
       const answer = await call(service.proxyUrl, { path: '/during' });
       expect(answer.status, answer.body.toString()).to.equal(200);
-      await sleep(500);
+      // ScribeAuth retries a refresh a few times (backoff up to ~1.5 s) before the session hears.
+      for (let i = 0; i < 100 && service.session?.state !== 'degraded'; i++) await sleep(50);
       expect(service.session?.state).to.equal('degraded');
       const ready = await call(service.adminUrl, { path: '/readyz' });
       expect(ready.status).to.equal(200);

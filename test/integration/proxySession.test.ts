@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ScribeAuth } from '../../src/index.js';
 import { Session } from '../../src/session/index.js';
 import { apiGatewayMessages } from '../support/verifySigV4.js';
+import { jumpClock } from '../support/clockJump.js';
 import { call } from '../support/http.js';
 import { identityPoolId, World } from '../support/world.js';
 
@@ -127,7 +128,10 @@ describe('the proxy keeps one session alive (sigv4)', function () {
       used.expiration = new Date(Date.now() - 1000); // AWS now considers them expired
       const before = world.emulator.calls.GetCredentialsForIdentity;
       const body = Buffer.from('{"replay":"me"}');
+      // Credentials only seconds old are never refreshed because of a refusal: these are older.
+      const restore = jumpClock(31_000);
       const answer = await call(service.proxyUrl, { method: 'POST', path: '/jobs', body });
+      restore();
       expect(answer.status, answer.body.toString()).to.equal(200);
       expect(world.emulator.calls.GetCredentialsForIdentity - before).to.equal(1);
       const jobs = world.upstream.arrivals.filter((a) => a.url === '/v1/jobs');
@@ -169,7 +173,9 @@ describe('the proxy keeps one session alive (sigv4)', function () {
         res.end(JSON.stringify({ message: apiGatewayMessages.expiredToken }));
         return true;
       };
+      const restore = jumpClock(31_000);
       const answer = await call(service.proxyUrl, { path: '/always-expired' });
+      restore();
       expect(answer.status).to.equal(403);
       expect(world.upstream.arrivals.filter((a) => a.url === '/v1/always-expired')).to.have.length(
         2,

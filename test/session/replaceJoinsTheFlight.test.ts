@@ -1,3 +1,4 @@
+import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { SessionUnavailableError } from '../../src/session/index.js';
 import {
@@ -11,6 +12,33 @@ import {
 describe('session: a refused token is replaced by one refresh, within the backoff', function () {
   this.timeout(20_000);
   useScriptedCognito();
+  let clock: ReturnType<typeof FakeTimers.install> | undefined;
+  afterEach(function () {
+    clock?.uninstall();
+    clock = undefined;
+  });
+
+  /** Our clock jumps `ms` ahead (and keeps running): what is held grows that much older. */
+  function age(ms: number): void {
+    clock ??= FakeTimers.install({ toFake: ['Date'], now: Date.now(), shouldAdvanceTime: true });
+    clock.setSystemTime(Date.now() + ms);
+  }
+
+  it('a token only seconds old is never forced: 50 refusals cost Cognito nothing, the token comes back', async function () {
+    let n = 0;
+    const calls = scriptCognito(() => [200, tokensAnswer(++n, 3600, 'refresh-1')]);
+    const { session, auth } = scriptedSession();
+    await session.start();
+    const young = await session.accessToken();
+    age(20_000);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => session.replaceAccessToken(young)),
+    );
+    expect(new Set(answers)).to.deep.equal(new Set([young]));
+    expect(calls['InitiateAuth']).to.equal(1);
+    session.stop();
+    auth.destroy();
+  });
 
   it('50 concurrent replacements of the same refused token cost one refresh', async function () {
     let n = 0;
@@ -18,6 +46,7 @@ describe('session: a refused token is replaced by one refresh, within the backof
     const { session, auth } = scriptedSession();
     await session.start();
     const stale = await session.accessToken();
+    age(31_000);
     const fresh = await Promise.all(
       Array.from({ length: 50 }, () => session.replaceAccessToken(stale)),
     );
@@ -35,6 +64,7 @@ describe('session: a refused token is replaced by one refresh, within the backof
     const { session, auth } = scriptedSession({ backoff: { baseMs: 10_000, maxMs: 20_000 } });
     await session.start();
     const stale = await session.accessToken();
+    age(31_000);
     failing = true;
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, () => session.replaceAccessToken(stale).catch((e: unknown) => e)),
