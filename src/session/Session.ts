@@ -217,7 +217,10 @@ export class Session {
     const before = this.#data.refreshToken;
     this.#data = { ...this.#data, ...change };
     if (this.#options.proactive !== false) {
-      this.#scheduler.due(this.refresher.nextRefreshAt(this.#data));
+      // After a failure the backoff keeps its own times; a plan from expiry has the floor.
+      const next = this.refresher.nextRefreshAt(this.#data);
+      if (this.#data.retryAt > 0) this.#scheduler.at(next);
+      else this.#scheduler.due(next);
     }
     if ('refreshToken' in change && change.refreshToken !== before) {
       await this.#reportRefreshToken(change.refreshToken);

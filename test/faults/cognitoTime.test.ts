@@ -36,7 +36,9 @@ describe("faults: time read on Cognito's clock (scripted Cognito, scribe-proxy s
       await sleep(3_000);
       // The first login, then backoff (1 s, 2 s, ... with jitter): a handful, not hundreds.
       expect(p.cognito.count(match)).to.be.within(1, 6);
-      expect(p.logs().some((l) => l['event'] === 'refresh-failed')).to.equal(true);
+      // Logged as the failure it is: of the first login (tokens) or of the credentials' refresh.
+      const failed = mode === 'bearer' ? 'login-failed' : 'refresh-failed';
+      expect(p.logs().some((l) => l['event'] === failed)).to.equal(true);
       expect((await status(p)).state).to.equal('unavailable');
     });
   }

@@ -1,4 +1,5 @@
 import FakeTimers from '@sinonjs/fake-timers';
+import { jumpClock } from '../support/clockJump.js';
 import { expect } from 'chai';
 import { ScribeAuth } from '../../src/index.js';
 import {
@@ -237,7 +238,13 @@ describe('session cache (per-client mode)', function () {
     // Elsewhere, the password changes and the refresh token is revoked: the session's next
     // refresh (the upstream refused its token) finds both refused.
     passwordChanged = true;
-    await first.replaceAccessToken('access-1').catch(() => undefined);
+    // Older than the 30 s a refused token must reach before it forces a refresh.
+    const restore = jumpClock(31_000);
+    try {
+      await first.replaceAccessToken('access-1').catch(() => undefined);
+    } finally {
+      restore();
+    }
     expect(first.state).to.equal('needs-login');
     const err = await refusal(sessions.session('dee', 'right-dee'));
     expect(err.outcome).to.equal('rejected');
