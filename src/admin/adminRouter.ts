@@ -24,7 +24,7 @@ export interface AdminRouterOptions {
 }
 
 /** Revoke; a refusal says that the token was kept (so it can be revoked again). */
-async function revokeKeepingOnFailure(actions: OperatorActions) {
+export async function revokeKeepingOnFailure(actions: OperatorActions) {
   try {
     return await actions.revoke();
   } catch (err) {
@@ -116,6 +116,23 @@ export function adminRouter(options: AdminRouterOptions): Router {
     act('mfa', async (req, res) => {
       const input = body(schemas.mfa, req, res);
       return input && actions.answerMfa(input.code);
+    }),
+  );
+
+  router.post(
+    '/mfa/setup',
+    act('mfa-setup', async (req, res) => {
+      const input = body(schemas.empty, req, res);
+      return input && actions.startMfaSetup();
+    }),
+  );
+
+  router.post(
+    '/mfa/verify',
+    passwordLimiter,
+    act('mfa-verify', async (req, res) => {
+      const input = body(schemas.mfaVerify, req, res);
+      return input && actions.verifyMfaSetup(input.code, input.deviceName);
     }),
   );
 

@@ -16,6 +16,8 @@ const sharedOnly = [
   '/session',
   '/login',
   '/mfa',
+  '/mfa/setup',
+  '/mfa/verify',
   '/password',
   '/password/forgot',
   '/password/confirm',

@@ -136,6 +136,7 @@ export class Session {
       lastRefreshAt: iso(data.lastRefreshAt),
       lastError: data.lastError,
       nextAttemptAt: data.retryAt > Date.now() ? iso(data.retryAt) : undefined,
+      nextRefreshAt: iso(this.refresher.plannedAt),
       pendingChallenge: data.challenge?.challengeName,
       configuredPasswordStale:
         data.configuredPassword !== undefined && data.password !== data.configuredPassword,

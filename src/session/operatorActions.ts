@@ -1,3 +1,4 @@
+import { generateURI } from 'otplib';
 import type { AuthResult, CodeDelivery } from '../auth/index.js';
 import { ChallengePending, SessionConflictError } from './errors.js';
 import { challengeState } from './refreshPolicy.js';
@@ -77,6 +78,38 @@ export class OperatorActions {
       this.#passwordChanged(newPassword);
       return this.session.status();
     });
+  }
+
+  /**
+   * Start TOTP MFA set-up for the logged-in user: the secret for an authenticator app, and the
+   * `otpauth://` URI a phone scans. Nothing changes until `verifyMfaSetup` gets a code.
+   */
+  startMfaSetup(): Promise<{ username: string; secret: string; otpauthUri: string }> {
+    return this.session.refresher.flight.exclusive(async () => {
+      const { accessToken, username } = this.#loggedIn();
+      const secret = await this.session.auth.associateSoftwareToken(accessToken);
+      const otpauthUri = generateURI({ issuer: 'Scribe', label: username, secret });
+      return { username, secret, otpauthUri };
+    });
+  }
+
+  /** Finish MFA set-up with a code from the app; from then on a password login asks for a code. */
+  verifyMfaSetup(code: string, deviceName = 'scribe-proxy'): Promise<SessionStatus> {
+    return this.session.refresher.flight.exclusive(async () => {
+      const { accessToken } = this.#loggedIn();
+      await this.session.auth.verifySoftwareToken(accessToken, code, deviceName);
+      return this.session.status();
+    });
+  }
+
+  /** The access token and user of a session that is logged in now, else a conflict. */
+  #loggedIn(): { accessToken: string; username: string } {
+    const { data } = this.session;
+    const tokens = data.tokens;
+    if (!tokens || tokens.expiresAt <= Date.now() || !data.username) {
+      throw new SessionConflictError(`log in first (the session is ${data.state})`);
+    }
+    return { accessToken: tokens.value.accessToken, username: data.username };
   }
 
   /** Send a password-reset code to the session's user (or `username`). */

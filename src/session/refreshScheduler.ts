@@ -5,6 +5,7 @@
 export class RefreshScheduler {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #plannedAt: number | undefined;
 
   constructor(private readonly refresh: () => void) {}
 
@@ -12,9 +13,15 @@ export class RefreshScheduler {
   at(at: number | undefined): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#plannedAt = this.#stopped ? undefined : at;
     if (this.#stopped || at === undefined) return;
     this.#timer = setTimeout(this.refresh, Math.max(0, at - Date.now()));
     this.#timer.unref();
+  }
+
+  /** When the planned run is due (epoch ms), if one is planned. */
+  get plannedAt(): number | undefined {
+    return this.#plannedAt;
   }
 
   /** Cancel the plan for good. */

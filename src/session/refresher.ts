@@ -39,6 +39,11 @@ export class Refresher {
     this.#marginMs = opts.refreshMarginS * 1000;
   }
 
+  /** When the next background refresh is planned (epoch ms), if one is. */
+  get plannedAt(): number | undefined {
+    return this.#scheduler.plannedAt;
+  }
+
   /** Stop for good: no timer, no new attempt. */
   stop(): void {
     this.#stopped = true;
