@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from './axe.js';
+
+/** Where the console tests write each page's screenshot (git-ignored). */
+export const screenshotDir = join(process.cwd(), 'console-screenshots');
+
+/**
+ * Watch a page for CSP violations (the event, and Chromium's console report) and failed script
+ * loads; read them with `cspViolations(page)`. The listener is added through the DevTools
+ * protocol, so the page's own CSP does not apply to it.
+ */
+export async function watchCsp(page: Page): Promise<string[]> {
+  const reports: string[] = [];
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) reports.push(message.text());
+  });
+  page.on('pageerror', (err) => reports.push(`page error: ${err.message}`));
+  await page.addInitScript(`
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  `);
+  return reports;
+}
+
+/** Violations the page itself saw since it loaded. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return (await page.evaluate('window.__csp || []')) as string[];
+}
+
+/**
+ * What every console page must be: no serious or critical axe finding, no CSP violation, the
+ * admin token nowhere in its HTML; then its screenshot is saved as `name`.png.
+ */
+export async function checkPage(
+  page: Page,
+  name: string,
+  secrets: { adminToken: string },
+  reports: string[],
+): Promise<void> {
+  await page.waitForLoadState('load');
+  const violations = await seriousViolations(page);
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).to.deep.equal([]);
+  expect(await cspViolations(page), `${name}: CSP violations`).to.deep.equal([]);
+  expect(reports, `${name}: CSP reports`).to.deep.equal([]);
+  expect(await page.content(), `${name}: the admin token in the page`).to.not.include(
+    secrets.adminToken,
+  );
+  await mkdir(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
