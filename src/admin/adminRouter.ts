@@ -12,6 +12,7 @@ import { operatorNextStep, sendJsonError } from '../http/index.js';
 import { OperatorActions, Session, SessionConflictError } from '../session/index.js';
 import { describeIssues, schemas } from './schemas.js';
 import { requireAdminToken } from './requireAdminToken.js';
+import { openApiDocument } from './openApi.js';
 
 export interface AdminRouterOptions {
   session: Session;
@@ -94,6 +95,10 @@ export function adminRouter(options: AdminRouterOptions): Router {
         next(err);
       }
     };
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
 
   router.get('/session', (_req, res) => {
     const status = session.status();

@@ -3,6 +3,7 @@ import { ScribeAuthError } from '../auth/index.js';
 import { sendJsonError } from '../http/index.js';
 import type { SessionCache } from '../session/index.js';
 import { requireAdminToken } from './requireAdminToken.js';
+import { openApiDocument } from './openApi.js';
 
 export interface SessionsRouterOptions {
   sessions: SessionCache;
@@ -34,6 +35,10 @@ export function sessionsRouter(options: SessionsRouterOptions): Router {
   const { sessions } = options;
   const router = Router();
   router.use(requireAdminToken(options.adminToken));
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
 
   router.get('/sessions', (_req, res) => {
     res.json({ sessions: sessions.list() });

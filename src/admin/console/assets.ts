@@ -55,6 +55,11 @@ button.plain { background: #fff; color: var(--accent); }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: .9rem; }
+figure { margin: 12px 0 0; }
+.row label { margin: 0; }
+.row input[type=search] { width: auto; flex: 1 1 220px; max-width: 360px; }
+td:first-child { white-space: nowrap; font-weight: 600; }
+caption { text-align: left; padding: 8px 0; }
 .chart { width: 100%; height: auto; max-width: 900px; }
 .chart .axis { stroke: #98a2b3; stroke-width: 1; }
 .chart .grid { stroke: #e4e8ee; stroke-width: 1; }
