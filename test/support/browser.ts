@@ -7,9 +7,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 /** Debian's chromium package; no browser is ever downloaded (it cannot be, here). */
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-/** True when the browser tests can run on this machine. */
+/**
+ * True when the browser tests can run on this machine. In CI (`CI` set) a missing Chromium is a
+ * failure, not a skip: .ci/run installs it.
+ */
 export function hasChromium(): boolean {
-  return existsSync(chromiumPath);
+  if (existsSync(chromiumPath)) return true;
+  if (process.env['CI'])
+    throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium`);
+  return false;
 }
 
 /** A headless Chromium with a fresh profile, deleted on close. */
