@@ -16,6 +16,7 @@ const adminToken = 'console-admin-token-3f9a1c7e5b2d';
 const temporary = 'Temp-Console-Passw0rd!';
 const chosen = 'Chosen-Console-Passw0rd!';
 const changed = 'Changed-Console-Passw0rd!';
+const reset = 'Reset-Console-Passw0rd!';
 const username = 'console-user';
 
 // jsqr is CommonJS with `exports.default`: under NodeNext its default import is the module.
@@ -56,7 +57,7 @@ describe('the console in Chromium, shared mode', function () {
 
   before(async function () {
     if (!hasChromium()) this.skip();
-    [chosen, changed, temporary].forEach(registerSecret);
+    [chosen, changed, reset, temporary].forEach(registerSecret);
     world = await World.start();
     await world.cognito.createUser(world.pool, username, temporary, { temporary: true });
     ({ service, logs } = await world.proxy({
@@ -141,6 +142,12 @@ describe('the console in Chromium, shared mode', function () {
     expect(await page.locator('#username').textContent()).to.equal(username);
     expect(await page.locator('#credentials-expire').textContent()).to.match(/in \d+ (h|min)/);
     expect((await call(service.proxyUrl, { path: '/x' })).status).to.equal(200);
+    for (let i = 0; i < 5; i++) await call(service.proxyUrl, { path: `/v1/notes/${i}` });
+    const refused = await call(service.proxyUrl, { path: '/v1/x?X-Amz-Signature=forged' });
+    expect(refused.status).to.equal(400);
+    await page.reload();
+    expect(await page.locator('#served').textContent()).to.equal('7');
+    expect(await page.locator('main').textContent()).to.match(/Errors[a-z_]+: 1/);
     await check('status-ready');
   });
 
@@ -216,6 +223,22 @@ describe('the console in Chromium, shared mode', function () {
     expect(await page.locator('#state').textContent()).to.equal('ready');
   });
 
+  it('resets a forgotten password: send the code, then confirm it with a new password twice', async function () {
+    await nav('Password');
+    await follow('Send a reset code');
+    expect(await page.locator('[role=status]').textContent()).to.include('A reset code was sent');
+    await check('password-reset-code');
+    // cognito-local's confirmation codes are fixed (CODE, 123456 by default).
+    await page.fill('#confirm-code', '123456');
+    await page.fill('#confirm-new', reset);
+    await page.fill('#confirm-again', reset);
+    await follow('Reset the password');
+    const refusal = await page.locator('[role=alert]').allTextContents();
+    expect(new URL(page.url()).pathname, refusal.join()).to.equal('/');
+    expect(await page.locator('[role=status]').textContent()).to.include('Password reset');
+    expect(await page.locator('#state').textContent()).to.equal('ready');
+  });
+
   it('refuses a form posted from another site, and the session is untouched', async function () {
     const attacker: Server = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
@@ -271,7 +294,7 @@ describe('the console in Chromium, shared mode', function () {
 
   it('never logged the admin token or a password', function () {
     const text = logs.lines.join('\n');
-    for (const secret of [adminToken, temporary, chosen, changed, mfaSecret]) {
+    for (const secret of [adminToken, temporary, chosen, changed, reset, mfaSecret]) {
       expect(text).to.not.include(secret);
     }
     expect(text).to.include('console-sign-in');
