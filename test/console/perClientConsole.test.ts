@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { Service } from '../../src/server/index.js';
-import { hasChromium, launchBrowser, type LaunchedBrowser } from '../support/browser.js';
-import { checkPage, watchCsp } from '../support/consolePage.js';
+import { hasChromium } from '../support/browser.js';
+import { ConsoleTab } from '../support/consolePage.js';
 import { call } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -19,17 +19,11 @@ describe('the console in Chromium, per-client mode', function () {
   this.timeout(120_000);
   let world: World;
   let service: Service;
-  let browser: LaunchedBrowser;
   let page: Page;
-  let reports: string[];
-  const check = (name: string) => checkPage(page, name, { adminToken }, reports);
+  let tab: ConsoleTab;
+  const check = (name: string) => tab.check(name);
+  const follow = (name: string) => tab.follow(name);
   const rows = () => page.locator('tbody tr td:first-child').allTextContents();
-  const follow = async (name: string) => {
-    const target = page
-      .getByRole('button', { name, exact: true })
-      .or(page.getByRole('link', { name, exact: true }));
-    await Promise.all([page.waitForNavigation(), target.click()]);
-  };
 
   before(async function () {
     if (!hasChromium()) this.skip();
@@ -54,12 +48,11 @@ describe('the console in Chromium, per-client mode', function () {
       headers: { authorization: basic('alice-gateway', 'not-her-password') },
     });
     expect(wrong.status).to.equal(401);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    reports = await watchCsp(page);
+    tab = await ConsoleTab.open(adminToken);
+    page = tab.page;
   });
   after(async function () {
-    await browser?.close();
+    await tab?.close();
     await world?.stop();
   });
 

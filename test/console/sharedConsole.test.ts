@@ -6,8 +6,8 @@ import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import type { Service } from '../../src/server/index.js';
-import { hasChromium, launchBrowser, type LaunchedBrowser } from '../support/browser.js';
-import { checkPage, watchCsp } from '../support/consolePage.js';
+import { hasChromium, type LaunchedBrowser } from '../support/browser.js';
+import { ConsoleTab } from '../support/consolePage.js';
 import { call } from '../support/http.js';
 import { registerSecret } from '../support/secretScan.js';
 import { World, type LogCapture } from '../support/world.js';
@@ -37,23 +37,11 @@ describe('the console in Chromium, shared mode', function () {
   let logs: LogCapture;
   let browser: LaunchedBrowser;
   let page: Page;
-  let reports: string[];
   let mfaSecret: string;
-  const check = (name: string) => checkPage(page, name, { adminToken }, reports);
-  /** A button or link by its accessible name, as a screen reader (or keyboard user) finds it. */
-  const button = (name: string) =>
-    page
-      .getByRole('button', { name, exact: true })
-      .or(page.getByRole('link', { name, exact: true }));
-  /** Activate a button or link and wait for the page it leads to (after any redirect). */
-  const follow = async (name: string) => {
-    await Promise.all([page.waitForNavigation(), button(name).click()]);
-  };
-  /** Follow a link of the navigation bar. */
-  const nav = async (name: string) => {
-    const link = page.getByRole('navigation').getByRole('link', { name, exact: true });
-    await Promise.all([page.waitForNavigation(), link.click()]);
-  };
+  let tab: ConsoleTab;
+  const check = (name: string) => tab.check(name);
+  const follow = (name: string) => tab.follow(name);
+  const nav = (name: string) => tab.nav(name);
 
   before(async function () {
     if (!hasChromium()) this.skip();
@@ -65,12 +53,11 @@ describe('the console in Chromium, shared mode', function () {
       SCRIBE_USERNAME: username,
       SCRIBE_PASSWORD: temporary,
     }));
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    reports = await watchCsp(page);
+    tab = await ConsoleTab.open(adminToken);
+    ({ browser, page } = tab);
   });
   after(async function () {
-    await browser?.close();
+    await tab?.close();
     await world?.stop();
   });
 
@@ -281,7 +268,7 @@ describe('the console in Chromium, shared mode', function () {
     const old = (await browser.context.cookies()).find((c) => c.name === 'scribe-console');
     await Promise.all([
       page.waitForURL((url) => url.pathname === '/sign-in'),
-      button('Sign out').click(),
+      tab.button('Sign out').click(),
     ]);
     expect((await browser.context.cookies()).map((c) => c.name)).to.not.include('scribe-console');
     const replay = await call(service.adminUrl, {

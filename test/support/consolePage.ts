@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { seriousViolations } from './axe.js';
+import { launchBrowser, type LaunchedBrowser } from './browser.js';
 
 /** Where the console tests write each page's screenshot (git-ignored). */
 export const screenshotDir = join(process.cwd(), 'console-screenshots');
@@ -51,4 +52,47 @@ export async function checkPage(
   );
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** A fresh Chromium with one console tab, watched for CSP violations, and the moves tests make. */
+export class ConsoleTab {
+  private constructor(
+    readonly browser: LaunchedBrowser,
+    readonly page: Page,
+    readonly reports: string[],
+    private readonly adminToken: string,
+  ) {}
+
+  static async open(adminToken: string): Promise<ConsoleTab> {
+    const browser = await launchBrowser();
+    const page = await browser.newPage();
+    return new ConsoleTab(browser, page, await watchCsp(page), adminToken);
+  }
+
+  /** The checks every page must pass, then its screenshot. */
+  check(name: string): Promise<void> {
+    return checkPage(this.page, name, { adminToken: this.adminToken }, this.reports);
+  }
+
+  /** A button or link by its accessible name, as a screen reader (or keyboard user) finds it. */
+  button(name: string): Locator {
+    return this.page
+      .getByRole('button', { name, exact: true })
+      .or(this.page.getByRole('link', { name, exact: true }));
+  }
+
+  /** Activate a button or link and wait for the page it leads to (after any redirect). */
+  async follow(name: string): Promise<void> {
+    await Promise.all([this.page.waitForNavigation(), this.button(name).click()]);
+  }
+
+  /** Follow a link of the navigation bar. */
+  async nav(name: string): Promise<void> {
+    const link = this.page.getByRole('navigation').getByRole('link', { name, exact: true });
+    await Promise.all([this.page.waitForNavigation(), link.click()]);
+  }
+
+  close(): Promise<void> {
+    return this.browser.close();
+  }
 }

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { OperatorActions, Session, SessionStatus } from '../../session/index.js';
 import { revokeKeepingOnFailure } from '../adminRouter.js';
 import { schemas } from '../schemas.js';
@@ -46,12 +47,37 @@ function afterLogin(status: SessionStatus): { text: string; to: string } {
 export function sharedPages(options: SharedPagesOptions): Router {
   const { session, actions, onAction } = options;
   const router = Router();
+  // Logins, codes and passwords spend the user's few Cognito attempts: at most 20 a minute.
+  const attempts = rateLimit({
+    windowMs: 60_000,
+    limit: 20,
+    handler: (req, res) => {
+      consoleSessionOf(res).flash = {
+        kind: 'error',
+        text: 'Too many login and password attempts: wait a minute and try again.',
+      };
+      res.redirect(303, req.path.startsWith('/password') ? '/password' : '/login');
+    },
+  });
+  const limited = new Set([
+    'login',
+    'new-password',
+    'mfa',
+    'mfa-verify',
+    'password',
+    'password-forgot',
+    'password-confirm',
+  ]);
   const form = (
     name: string,
     path: string,
     back: string,
     action: Parameters<typeof formAction>[2],
-  ) => router.post(path, formAction(`console-${name}`, { done: back, back }, action, onAction));
+  ) => {
+    const steps: RequestHandler[] = limited.has(name) ? [attempts] : [];
+    const act = formAction(`console-${name}`, { done: back, back }, action, onAction);
+    router.post(path, ...steps, act);
+  };
 
   router.get('/', (_req, res) =>
     sendPage(
