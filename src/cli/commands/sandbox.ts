@@ -59,10 +59,12 @@ Sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   user:        ${sandbox.username}
   password:    ${sandbox.password}
   admin token: ${sandbox.adminToken}
+  console:     ${adminUrl}/ (sign in with the admin token)
 ${
   firstLogin
     ? `
-The user has a temporary password, so the session waits for a new one. Set it:
+The user has a temporary password, so the session waits for a new one. Set it in the console
+(First login), or:
   curl ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password
 `
     : ''
