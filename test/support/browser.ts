@@ -27,9 +27,12 @@ export interface LaunchedBrowser {
 
 /**
  * Start Debian's Chromium through playwright-core, headless, sandbox off (tests run as root),
- * nothing phoning home (no QUIC, no component updates, no sync), in a fresh user-data-dir.
+ * nothing phoning home (no QUIC, no component updates, no sync), in a fresh user-data-dir;
+ * `javaScriptEnabled: false` shows what a browser without scripts gets.
  */
-export async function launchBrowser(): Promise<LaunchedBrowser> {
+export async function launchBrowser(
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<LaunchedBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'scribe-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
@@ -45,6 +48,7 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
       '--disable-sync',
     ],
     viewport: { width: 1100, height: 900 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
     timeout: 60_000,
   });
   return {

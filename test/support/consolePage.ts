@@ -63,8 +63,11 @@ export class ConsoleTab {
     private readonly adminToken: string,
   ) {}
 
-  static async open(adminToken: string): Promise<ConsoleTab> {
-    const browser = await launchBrowser();
+  static async open(
+    adminToken: string,
+    options: { javaScriptEnabled?: boolean } = {},
+  ): Promise<ConsoleTab> {
+    const browser = await launchBrowser(options);
     const page = await browser.newPage();
     return new ConsoleTab(browser, page, await watchCsp(page), adminToken);
   }
