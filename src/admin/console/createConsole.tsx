@@ -21,9 +21,9 @@ export interface ConsoleOptions {
   /** The admin listener has TLS: the cookie is `Secure` with the `__Host-` prefix. */
   tls?: boolean;
   /** Shared mode: the one session and its operator actions (those the admin API calls). */
-  shared?: { session: Session; actions: OperatorActions };
+  shared?: { session: Session; actions: OperatorActions } | undefined;
   /** Per-client mode: the session cache. */
-  perClient?: { sessions: SessionCache };
+  perClient?: { sessions: SessionCache } | undefined;
   /** The last hour of proxied requests, per minute. */
   requests: { minutes(): MinuteCounts[] };
   /** Per-client mode: the last hour of client logins, per minute, by outcome. */
@@ -68,6 +68,10 @@ function refused(text: string): RequestHandler {
  * answer carries a strict CSP and is never cached.
  */
 export function createConsole(options: ConsoleOptions): Router {
+  const { shared, perClient } = options;
+  if (!shared === !perClient) {
+    throw new Error('the console needs exactly one of a shared session or a per-client cache');
+  }
   const tls = options.tls ?? false;
   const sessions = new ConsoleSessions(options.sessionLimits);
   const throttle = new SignInThrottle(options.throttle);
@@ -160,10 +164,10 @@ export function createConsole(options: ConsoleOptions): Router {
     res.redirect(303, '/sign-in');
   });
 
-  const pages = options.shared
-    ? sharedPages({ ...options.shared, requests: options.requests, onAction: options.onAction })
+  const pages = shared
+    ? sharedPages({ ...shared, requests: options.requests, onAction: options.onAction })
     : perClientPages({
-        sessions: (options.perClient as { sessions: SessionCache }).sessions,
+        sessions: (perClient as { sessions: SessionCache }).sessions,
         requests: options.requests,
         logins: options.logins ?? { minutes: () => [] },
         onAction: options.onAction,
