@@ -213,6 +213,9 @@ describe('the console in Chromium, shared mode', function () {
   it('resets a forgotten password: send the code, then confirm it with a new password twice', async function () {
     await nav('Password');
     await follow('Send a reset code');
+    await follow('Start over');
+    expect(await page.locator('[role=status]').textContent()).to.include('Nothing was reset');
+    await follow('Send a reset code');
     expect(await page.locator('[role=status]').textContent()).to.include('A reset code was sent');
     await check('password-reset-code');
     // cognito-local's confirmation codes are fixed (CODE, 123456 by default).

@@ -173,6 +173,10 @@ export function sharedPages(options: SharedPagesOptions): Router {
     const where = delivery.destination ? ` to ${delivery.destination}` : '';
     return `A reset code was sent${where}.`;
   });
+  form('password-forgot-cancel', '/password/forgot/cancel', '/password', async (_f, console) => {
+    console.resetFor = undefined;
+    return 'Nothing was reset: send a code again when you need one.';
+  });
   form('password-confirm', '/password/confirm', '/password', async (fields, console) => {
     if (!console.resetFor) throw new FormError('send a reset code first');
     const input = parseWith(schemas.confirm, {

@@ -72,6 +72,14 @@ export function PasswordPage(props: {
               </div>
             </form>
           )}
+          {resetFor && (
+            <form method="post" action="/password/forgot/cancel" class="row">
+              <Csrf token={ctx.csrf} />
+              <button type="submit" class="plain">
+                Start over
+              </button>
+            </form>
+          )}
         </section>
       </div>
     </Layout>
