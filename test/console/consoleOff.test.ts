@@ -43,6 +43,14 @@ describe('console: on only with ADMIN_TOKEN, forms only from its own pages', fun
     const host = new URL(service.adminUrl).host;
     const ok = await post({ origin: `http://${host}` });
     expect(ok.status).to.equal(303);
+    const huge = await call(service.adminUrl, {
+      method: 'POST',
+      path: '/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://${host}` },
+      body: `token=${'x'.repeat(10_000)}`,
+    });
+    expect(huge.status, 'a form over 8 KiB').to.equal(413);
+    expect(huge.headers['content-security-policy']).to.include("default-src 'none'");
     expect(ok.headers['set-cookie']?.[0]).to.match(
       /^scribe-console=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict/,
     );

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { bearerCheck } from '../../http/index.js';
 import type { OperatorActions, Session, SessionCache } from '../../session/index.js';
 import { consoleCss, consoleScript } from './assets.js';
@@ -173,5 +173,32 @@ export function createConsole(options: ConsoleOptions): Router {
         onAction: options.onAction,
       });
   router.use(onPost(sameOrigin), onPost(form), guard, pages);
+
+  /** A form too large or unreadable, or a bug: a plain page, and the error's name in the log. */
+  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    if (res.headersSent) return res.destroy();
+    const e = err as { type?: string; name?: string };
+    options.onAction?.('console-error', 'failed', e.type ?? e.name ?? 'error');
+    const tooLarge = e.type === 'entity.too.large' || e.type === 'parameters.too.many';
+    sendPage(
+      res,
+      tooLarge ? 413 : e.type ? 400 : 500,
+      <Layout title="Not done">
+        <div class="card">
+          <p>
+            {tooLarge
+              ? 'The form was too large.'
+              : e.type
+                ? 'The form could not be read.'
+                : "The console failed inside the proxy (see the proxy's log)."}
+          </p>
+          <p>
+            <a href="/">Back to the console</a>
+          </p>
+        </div>
+      </Layout>,
+    );
+  };
+  router.use(onError);
   return router;
 }
