@@ -190,6 +190,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ? undefined
       : createConsole({
           adminToken,
+          loopbackOnly: isLoopback(config.adminHost),
           shared: session && actions ? { session, actions } : undefined,
           perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
           requests: metrics.recentRequests,

@@ -11,6 +11,7 @@ import { Layout } from './pages/Layout.js';
 import { SignInPage } from './pages/SignInPage.js';
 import type { MinuteCounts } from './pages/TrafficChart.js';
 import { sendPage } from './render.js';
+import { isLoopbackHost } from './loopbackHost.js';
 import { isSameOriginPost } from './sameOriginPost.js';
 import { securityHeaders } from './securityHeaders.js';
 import { sharedPages } from './sharedPages.js';
@@ -20,6 +21,8 @@ export interface ConsoleOptions {
   adminToken: string;
   /** The admin listener has TLS: the cookie is `Secure` with the `__Host-` prefix. */
   tls?: boolean;
+  /** The admin listener binds loopback: answer only a loopback `Host` (DNS rebinding). */
+  loopbackOnly?: boolean;
   /** Shared mode: the one session and its operator actions (those the admin API calls). */
   shared?: { session: Session; actions: OperatorActions } | undefined;
   /** Per-client mode: the session cache. */
@@ -78,6 +81,15 @@ export function createConsole(options: ConsoleOptions): Router {
   const isAdminToken = bearerCheck(options.adminToken);
   const router = Router();
   router.use(securityHeaders);
+  if (options.loopbackOnly) {
+    router.use((req, res, next) =>
+      isLoopbackHost(req.headers.host)
+        ? next()
+        : refused(
+            'The console answers only on the loopback address it listens on (127.0.0.1 or localhost).',
+          )(req, res, next),
+    );
+  }
 
   router.get('/console.css', (_req, res) => {
     res.type('text/css').send(consoleCss);
@@ -177,18 +189,20 @@ export function createConsole(options: ConsoleOptions): Router {
   /** A form too large or unreadable, or a bug: a plain page, and the error's name in the log. */
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     if (res.headersSent) return res.destroy();
-    const e = err as { type?: string; name?: string };
+    const e = err as { type?: string; name?: string; status?: number };
     options.onAction?.('console-error', 'failed', e.type ?? e.name ?? 'error');
     const tooLarge = e.type === 'entity.too.large' || e.type === 'parameters.too.many';
+    // The form parser's refusals carry a 4xx status (a body that does not inflate has no type).
+    const unreadable = e.type !== undefined || (e.status !== undefined && e.status < 500);
     sendPage(
       res,
-      tooLarge ? 413 : e.type ? 400 : 500,
+      tooLarge ? 413 : unreadable ? 400 : 500,
       <Layout title="Not done">
         <div class="card">
           <p>
             {tooLarge
               ? 'The form was too large.'
-              : e.type
+              : unreadable
                 ? 'The form could not be read.'
                 : "The console failed inside the proxy (see the proxy's log)."}
           </p>
