@@ -74,7 +74,10 @@ caption { text-align: left; padding: 8px 0; }
 .signin { max-width: 460px; margin: 40px auto; }
 `;
 
-/** Counts expiries down each second and reloads the status page when its data is due. */
+/**
+ * Counts expiries down each second and reloads the page when its data is due (with `auto=1`, so
+ * the reload does not count as the operator's use of the session).
+ */
 export const consoleScript = `'use strict';
 (function () {
   function words(ms) {
@@ -96,7 +99,11 @@ export const consoleScript = `'use strict';
   var refresh = document.body.getAttribute('data-refresh-s');
   if (refresh) {
     setTimeout(function () {
-      if (document.visibilityState === 'visible') location.reload();
+      if (document.visibilityState !== 'visible') return;
+      // Marked automatic: a reload is not the operator's use, so the idle limit still runs.
+      var to = new URL(location.href);
+      to.searchParams.set('auto', '1');
+      location.replace(to.href);
     }, Number(refresh) * 1000);
   }
 })();

@@ -39,7 +39,7 @@ export class ConsoleSessions {
   readonly #limits: ConsoleSessionLimits;
   readonly #now: () => number;
 
-  constructor(limits: Partial<ConsoleSessionLimits> = {}, now: () => number = Date.now) {
+  constructor(limits: Partial<ConsoleSessionLimits> = {}, now: () => number = () => Date.now()) {
     this.#limits = { ...defaults, ...limits };
     this.#now = now;
   }
@@ -65,8 +65,11 @@ export class ConsoleSessions {
     return session;
   }
 
-  /** The live session with this id, its idle clock restarted; an expired one is dropped. */
-  use(id: string | undefined): ConsoleSession | undefined {
+  /**
+   * The live session with this id, its idle clock restarted unless `touch` is false (a page
+   * reloading itself is not the operator's use); an expired one is dropped.
+   */
+  use(id: string | undefined, touch = true): ConsoleSession | undefined {
     if (!id) return undefined;
     const session = this.#sessions.get(id);
     if (!session) return undefined;
@@ -78,7 +81,7 @@ export class ConsoleSessions {
       this.#sessions.delete(id);
       return undefined;
     }
-    session.lastSeenAt = now;
+    if (touch) session.lastSeenAt = now;
     return session;
   }
 

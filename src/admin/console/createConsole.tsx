@@ -146,8 +146,11 @@ export function createConsole(options: ConsoleOptions): Router {
 
   /** Pages need a live console session; forms also its CSRF token. */
   const guard: RequestHandler = (req, res, next) => {
-    const session = sessions.use(readCookie(req.headers.cookie, cookieName(tls)));
-    if (req.method === 'GET' || req.method === 'HEAD') {
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    // console.js reloads its page with auto=1: that is not the operator's use of the session.
+    const automatic = read && req.query['auto'] === '1';
+    const session = sessions.use(readCookie(req.headers.cookie, cookieName(tls)), !automatic);
+    if (read) {
       if (!session) return res.redirect(303, '/sign-in');
       res.locals['consoleSession'] = session;
       return next();
