@@ -12,6 +12,7 @@ import { operatorNextStep, sendJsonError } from '../http/index.js';
 import { OperatorActions, Session, SessionConflictError } from '../session/index.js';
 import { describeIssues, schemas } from './schemas.js';
 import { requireAdminToken } from './requireAdminToken.js';
+import { openApiDocument } from './openApi.js';
 
 export interface AdminRouterOptions {
   session: Session;
@@ -87,7 +88,7 @@ function actionOf(path: string): string {
 }
 
 /** Revoke; a refusal says that the token was kept (so it can be revoked again). */
-async function revokeKeepingOnFailure(actions: OperatorActions) {
+export async function revokeKeepingOnFailure(actions: OperatorActions) {
   try {
     return await actions.revoke();
   } catch (err) {
@@ -175,6 +176,10 @@ export function adminRouter(options: AdminRouterOptions): Router {
       }
     };
 
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
   router.get('/session', (_req, res) => {
     const status = session.status();
     const next = operatorNextStep[status.state];
@@ -196,6 +201,23 @@ export function adminRouter(options: AdminRouterOptions): Router {
     act('mfa', async (req, res) => {
       const input = body(schemas.mfa, req, res);
       return input && actions.answerMfa(input.code);
+    }),
+  );
+
+  router.post(
+    '/mfa/setup',
+    act('mfa-setup', async (req, res) => {
+      const input = body(schemas.empty, req, res);
+      return input && actions.startMfaSetup();
+    }),
+  );
+
+  router.post(
+    '/mfa/verify',
+    passwordLimiter,
+    act('mfa-verify', async (req, res) => {
+      const input = body(schemas.mfaVerify, req, res);
+      return input && actions.verifyMfaSetup(input.code, input.deviceName);
     }),
   );
 

@@ -6,6 +6,10 @@ const text = (max: number) => z.string().min(1).max(max);
 export const schemas = {
   login: z.strictObject({ username: text(128).optional(), password: text(256).optional() }),
   mfa: z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') }),
+  mfaVerify: z.strictObject({
+    code: z.string().regex(/^\d{6}$/, 'must be 6 digits'),
+    deviceName: text(64).optional(),
+  }),
   password: z.strictObject({ newPassword: text(256), password: text(256).optional() }),
   forgot: z.strictObject({ username: text(128).optional() }),
   confirm: z.strictObject({

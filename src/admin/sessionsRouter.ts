@@ -4,6 +4,7 @@ import { sendJsonError } from '../http/index.js';
 import type { SessionCache } from '../session/index.js';
 import type { AdminActionListener } from './adminRouter.js';
 import { requireAdminToken } from './requireAdminToken.js';
+import { openApiDocument } from './openApi.js';
 
 export interface SessionsRouterOptions {
   sessions: SessionCache;
@@ -24,6 +25,8 @@ const sharedOnly = [
   '/session',
   '/login',
   '/mfa',
+  '/mfa/setup',
+  '/mfa/verify',
   '/password',
   '/password/forgot',
   '/password/confirm',
@@ -45,6 +48,10 @@ export function sessionsRouter(options: SessionsRouterOptions): Router {
       failureLimit: options.adminTokenFailureLimit,
     }),
   );
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
 
   router.get('/sessions', (_req, res) => {
     res.json({ sessions: sessions.list() });

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RecentMinutes } from './recentMinutes.js';
 
 /** The metrics scribe-proxy exports on GET /metrics. */
 export interface Metrics {
@@ -10,6 +11,10 @@ export interface Metrics {
   logins: Counter<'outcome'>;
   /** Per-client mode: sessions evicted, by reason. */
   evictions: Counter<'reason'>;
+  /** The last hour of proxied requests per minute, by status or error code (the console's chart). */
+  recentRequests: RecentMinutes;
+  /** Per-client mode: the last hour of client logins per minute, by outcome (the console). */
+  recentLogins: RecentMinutes;
   /** Per-client mode: set a callback giving the number of sessions held. */
   setSessionsHeldSource(source: () => number): void;
   /** Set a callback giving the seconds until the signing credentials expire. */
@@ -116,6 +121,8 @@ export function createMetrics(): Metrics {
     refreshes,
     logins,
     evictions,
+    recentRequests: new RecentMinutes(),
+    recentLogins: new RecentMinutes(),
     setSessionsHeldSource(source) {
       heldSource = source;
     },

@@ -7,11 +7,15 @@ export interface AdminAppOptions {
   tls: boolean;
 }
 
-/** The admin listener's app: health and metrics routes, then the admin router if enabled. */
+/**
+ * The admin listener's app: health and metrics routes, then the admin router and the console
+ * (at `/`) if enabled.
+ */
 export function createAdminApp(
   health: Router,
   admin?: Router,
   options: AdminAppOptions = { tls: false },
+  console?: Router,
 ): Express {
   const app = express();
   app.locals['tls'] = options.tls;
@@ -19,6 +23,7 @@ export function createAdminApp(
   app.set('etag', false);
   app.use(health);
   if (admin) app.use('/admin', admin);
+  if (console) app.use(console);
   app.use((_req, res) => sendJsonError(res, 404, 'not_found', 'no such route'));
   return app;
 }

@@ -2,7 +2,7 @@ import { requestLogger, type Logger, type Metrics } from '../observability/index
 import type { RequestRecord } from '../proxy/index.js';
 
 /**
- * What happens when a proxied request ends: one metric and one log line (through the
+ * What happens when a proxied request ends: one metric (and a count in the console's last hour) and one log line (through the
  * non-redacting request logger: a RequestRecord holds no secret by construction), and a warning
  * when the upstream's clock disagrees with ours (the proxy then signs on the upstream's clock).
  */
@@ -16,6 +16,7 @@ export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRe
       byStatus.set(record.status, counter);
     }
     counter.inc();
+    metrics.recentRequests.record(record.error ?? String(record.status), record.latencyMs);
     lines.info(record, 'request');
     if (record.clockSkewS !== undefined) {
       logger.warn(

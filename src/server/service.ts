@@ -18,6 +18,7 @@ import {
 import { cognitoAgents } from './cognitoAgents.js';
 import type { EgressProxy } from '../http/index.js';
 import { adminRouter, sessionsRouter } from '../admin/index.js';
+import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
@@ -181,20 +182,33 @@ export async function startService(config: Config, options: ServiceOptions = {})
     );
   const adminToken = config.adminToken;
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
+  const actions = session ? new OperatorActions(session) : undefined;
   const admin = createAdminApp(
     healthRoutes(sessions.readiness, metrics, adminToken),
     !adminToken
       ? undefined
-      : session
+      : session && actions
         ? adminRouter({
             session,
-            actions: new OperatorActions(session),
+            actions,
             adminToken,
             passwordRateLimit: options.passwordRateLimit,
             onAction,
           })
         : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
     { tls: tls.admin },
+    !adminToken
+      ? undefined
+      : createConsole({
+          adminToken,
+          tls: tls.admin,
+          loopbackOnly: isLoopback(config.adminHost),
+          shared: session && actions ? { session, actions } : undefined,
+          perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
+          requests: metrics.recentRequests,
+          logins: metrics.recentLogins,
+          onAction,
+        }),
   );
   const adminServer = createHardenedServer(
     (req, res) => admin(req, res),

@@ -95,7 +95,10 @@ function perClientSessions(
         logger: logger.child({ user: username }),
         onRefresh: (kind, outcome) => metrics.refreshes.inc({ kind, outcome }),
       }),
-    onLogin: (outcome) => metrics.logins.inc({ outcome }),
+    onLogin: (outcome) => {
+      metrics.logins.inc({ outcome });
+      metrics.recentLogins.record(outcome);
+    },
     onEviction: (reason) => metrics.evictions.inc({ reason }),
   });
   metrics.setSessionsHeldSource(() => cache.size);

@@ -184,6 +184,7 @@ export class Session {
       lastRefreshAt: iso(data.lastRefreshAt),
       lastError: data.lastError,
       nextAttemptAt: data.retryAt > Date.now() ? iso(data.retryAt) : undefined,
+      nextRefreshAt: iso(this.#scheduler.plannedAt),
       pendingChallenge: data.challenge?.challengeName,
       configuredPasswordStale:
         data.configuredPassword !== undefined && data.password !== data.configuredPassword,

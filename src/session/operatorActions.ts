@@ -1,3 +1,4 @@
+import { generateURI } from 'otplib';
 import type { AuthResult, CodeDelivery } from '../auth/index.js';
 import { ChallengePending, SessionConflictError } from './errors.js';
 import { challengeState } from './refreshPolicy.js';
@@ -81,6 +82,45 @@ export class OperatorActions {
       await auth.changePasswordWithToken(tokens.value.accessToken, current, newPassword);
       return this.#passwordChanged(data, newPassword);
     });
+  }
+
+  /**
+   * Start TOTP MFA set-up for the logged-in user: the secret for an authenticator app, and the
+   * `otpauth://` URI a phone scans. Nothing changes until `verifyMfaSetup` gets a code.
+   */
+  async startMfaSetup(): Promise<{ username: string; secret: string; otpauthUri: string }> {
+    let setup: { username: string; secret: string; otpauthUri: string } | undefined;
+    // Alone (no refresh interleaves); the session itself does not change.
+    await this.session.act(async () => {
+      const { accessToken, username } = this.#loggedIn();
+      const secret = await this.session.auth.associateSoftwareToken(accessToken);
+      setup = {
+        username,
+        secret,
+        otpauthUri: generateURI({ issuer: 'Scribe', label: username, secret }),
+      };
+      return {};
+    });
+    return setup as { username: string; secret: string; otpauthUri: string };
+  }
+
+  /** Finish MFA set-up with a code from the app; from then on a password login asks for a code. */
+  verifyMfaSetup(code: string, deviceName = 'scribe-proxy'): Promise<SessionStatus> {
+    return this.session.act(async () => {
+      const { accessToken } = this.#loggedIn();
+      await this.session.auth.verifySoftwareToken(accessToken, code, deviceName);
+      return {};
+    });
+  }
+
+  /** The access token and user of a session that is logged in now, else a conflict. */
+  #loggedIn(): { accessToken: string; username: string } {
+    const { data } = this.session;
+    const tokens = data.tokens;
+    if (!tokens || tokens.expiresAt <= Date.now() || !data.username) {
+      throw new SessionConflictError(`log in first (the session is ${data.state})`);
+    }
+    return { accessToken: tokens.value.accessToken, username: data.username };
   }
 
   /** Send a password-reset code to the session's user (or `username`). */

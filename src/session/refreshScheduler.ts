@@ -13,6 +13,7 @@ export const refreshFloorMs = 5_000;
 export class RefreshScheduler {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #plannedAt: number | undefined;
 
   constructor(private readonly refresh: () => void) {}
 
@@ -20,6 +21,7 @@ export class RefreshScheduler {
   at(at: number | undefined): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#plannedAt = this.#stopped ? undefined : at;
     if (this.#stopped || at === undefined) return;
     this.#timer = setTimeout(this.refresh, Math.max(0, at - Date.now()));
     this.#timer.unref();
@@ -28,6 +30,11 @@ export class RefreshScheduler {
   /** Plan a refresh that falls due at `at`, but never sooner than refreshFloorMs from now. */
   due(at: number | undefined): void {
     this.at(at === undefined ? undefined : Math.max(at, Date.now() + refreshFloorMs));
+  }
+
+  /** When the planned run is due (epoch ms), if one is planned. */
+  get plannedAt(): number | undefined {
+    return this.#plannedAt;
   }
 
   /** Cancel the plan for good. */

@@ -75,6 +75,8 @@ export interface SessionStatus {
   lastRefreshAt: string | undefined;
   lastError: string | undefined;
   nextAttemptAt: string | undefined;
+  /** When the next background refresh is planned (a margin before expiry, or after a backoff). */
+  nextRefreshAt: string | undefined;
   /** A challenge an operator may answer (also while the session still serves). */
   pendingChallenge: 'SOFTWARE_TOKEN_MFA' | 'NEW_PASSWORD_REQUIRED' | undefined;
   /** The password was changed here, so the configured SCRIBE_PASSWORD no longer works. */

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, type LaunchedBrowser } from '../support/browser.js';
 import { World } from '../support/world.js';
 
 /** A page on another origin (another local port) that tries to use the proxy as its user. */
@@ -26,7 +25,7 @@ function attackerPage(proxyUrl: string): string {
 describe('a real browser: a page on another origin cannot use the proxy', function () {
   this.timeout(120_000);
   let world: World;
-  let browser: Browser;
+  let browser: LaunchedBrowser;
   let site: Server;
   let siteUrl: string;
   let page = '';
@@ -78,12 +77,14 @@ describe('a real browser: a page on another origin cannot use the proxy', functi
     // in for the attacker's DNS), after the page itself came from the attacker under that name
     // and port; the page is then same-origin with the proxy and could read its answers.
     const origin = `http://rebind.evil.example:${port}`;
-    const rebinding = await launchBrowser([
-      '--host-resolver-rules=MAP rebind.evil.example 127.0.0.1',
-      // Chromium's own guard against public pages reaching local addresses is newer than
-      // many browsers in use; turned off, the request reaches the proxy, whose guard is tested.
-      '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
-    ]);
+    const rebinding = await launchBrowser({
+      extraArgs: [
+        '--host-resolver-rules=MAP rebind.evil.example 127.0.0.1',
+        // Chromium's own guard against public pages reaching local addresses is newer than
+        // many browsers in use; turned off, the request reaches the proxy, whose guard is tested.
+        '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
+      ],
+    });
     try {
       const tab = await rebinding.newPage();
       await tab.route(`${origin}/`, (route) =>

@@ -96,7 +96,9 @@ async function makeCa(
         [
           new x509.SubjectAlternativeNameExtension(
             hosts.map((h) =>
-              /^[\d.]+$/.test(h) ? { type: 'ip', value: h } : { type: 'dns', value: h },
+              /^[\d.]+$/.test(h)
+                ? { type: 'ip' as const, value: h }
+                : { type: 'dns' as const, value: h },
             ),
           ),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),

@@ -38,6 +38,7 @@ export function sandboxBanner(
   }
   lines.push(
     `  admin token: ${sandbox.adminToken}`,
+    `  console:     ${adminUrl}/ (sign in with the admin token)`,
     `  reset code:  ${sandbox.resetCode} (every confirmation code the sandbox's Cognito sends)`,
     '',
   );
@@ -46,8 +47,8 @@ export function sandboxBanner(
       .map(([name, value]) => `${name}=${value}`)
       .join(' ');
     lines.push(
-      'The user has a temporary password, so the session waits for a new one. Set it through the',
-      'admin API:',
+      'The user has a temporary password, so the session waits for a new one. Set it in the console',
+      '(First login), or through the admin API:',
       `  ${curl} ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
       'or, as with a real account, log in once with the CLI (it asks for the password, then a new one)',
       'and start a proxy from the session file, in another terminal, in this checkout:',

@@ -1,0 +1,26 @@
+/** The console's cookie name: with TLS, `__Host-` (Secure, Path=/, no Domain: one origin only). */
+export function cookieName(tls: boolean): string {
+  return tls ? '__Host-scribe-console' : 'scribe-console';
+}
+
+/** `Set-Cookie` for a session id (HttpOnly, SameSite=Strict; Secure with TLS). */
+export function sessionCookie(tls: boolean, id: string, maxAgeS: number): string {
+  const flags = ['Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeS}`];
+  if (tls) flags.push('Secure');
+  return [`${cookieName(tls)}=${id}`, ...flags].join('; ');
+}
+
+/** `Set-Cookie` that removes the session cookie (sign out). */
+export function clearedCookie(tls: boolean): string {
+  return sessionCookie(tls, '', 0);
+}
+
+/** The value of cookie `name` in a `Cookie` header, if present. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
