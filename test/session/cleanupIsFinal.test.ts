@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { jumpClock } from '../support/clockJump.js';
 import { OperatorActions } from '../../src/session/index.js';
 import {
   lateCognito,
@@ -24,13 +25,19 @@ describe('session: discard() and close() are final', function () {
     await started;
     expect(await session.accessToken()).to.equal('access-1');
 
-    // The upstream refuses the token: a refresh starts, and Cognito answers it late.
-    const replaced = session.replaceAccessToken('access-1').catch((err: unknown) => err);
-    await late.arrived(2);
-    session.discard();
-    late.release();
-    await replaced;
-    await sleep(20);
+    // The upstream refuses the token (old enough to force a refresh): a refresh starts, and
+    // Cognito answers it late.
+    const restore = jumpClock(31_000);
+    try {
+      const replaced = session.replaceAccessToken('access-1').catch((err: unknown) => err);
+      await late.arrived(2);
+      session.discard();
+      late.release();
+      await replaced;
+      await sleep(20);
+    } finally {
+      restore();
+    }
     expect(session.state).to.equal('needs-login');
     expect(session.usable()).to.equal(false);
     expect(session.status().tokensExpireAt).to.equal(undefined);
