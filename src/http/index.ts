@@ -3,3 +3,4 @@ export { bearerCheck, bearerToken } from './bearerCheck.js';
 export { operatorNextStep } from './operatorNextStep.js';
 export { egressAgent, egressFromEnv, egressProxyFor, type EgressProxy } from './egress.js';
 export { basicCredentials, type BasicCredentials } from './basicCredentials.js';
+export { consoleCookieName, withoutConsoleCookie } from './consoleCookie.js';
