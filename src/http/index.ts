@@ -7,3 +7,4 @@ export {
   CredentialsNotUtf8Error,
   type BasicCredentials,
 } from './basicCredentials.js';
+export { consoleCookieName, withoutConsoleCookie } from './consoleCookie.js';

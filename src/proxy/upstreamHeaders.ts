@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { withoutConsoleCookie } from '../http/index.js';
 import type { Pass } from './context.js';
 import { isAcceptableRequestId } from './requestId.js';
 
@@ -51,7 +52,8 @@ function isDropped(name: string, listed: Set<string> | undefined): boolean {
 /**
  * The headers to forward: the client's, less hop-by-hop ones, those its Connection header names,
  * and any Authorization, X-Amz-* or Host; a client x-request-id only when it is fit to forward;
- * Content-Length is set from the buffered body.
+ * the console's session cookie never (the browser sends it to this port too); Content-Length is
+ * set from the buffered body.
  */
 export function forwardableHeaders(
   headers: IncomingHttpHeaders,
@@ -65,6 +67,11 @@ export function forwardableHeaders(
     const value = headers[name];
     if (value === undefined || isDropped(name, listed)) continue;
     if (name === 'x-request-id' && !isAcceptableRequestId(value)) continue;
+    if (name === 'cookie' && typeof value === 'string') {
+      const kept = withoutConsoleCookie(value);
+      if (kept !== undefined) result[name] = kept;
+      continue;
+    }
     result[name] = value;
   }
   if (bodyLength > 0 || bodilessMethods[method] !== true) {

@@ -57,6 +57,27 @@ describe('console: what a hostile page or client sends', function () {
     expect(operator.status, 'the operator is not locked out').to.equal(303);
   });
 
+  it("keeps its session cookie from the upstream when the browser sends it to the proxy's port too", async function () {
+    const { service } = await world.proxy({ ADMIN_TOKEN: token });
+    const signedIn = await call(service.adminUrl, {
+      method: 'POST',
+      path: '/sign-in',
+      headers: { ...form, 'sec-fetch-site': 'same-origin' },
+      body: `token=${token}`,
+    });
+    const cookie = (signedIn.headers['set-cookie']?.[0] ?? '').split(';')[0] as string;
+    expect(cookie).to.match(/^scribe-console=/);
+    // Cookies are not kept apart by port: the browser sends it to 127.0.0.1:<proxy port> as well.
+    const proxied = await call(service.proxyUrl, {
+      path: '/v1/cookie-check',
+      headers: { cookie: `app=1; ${cookie}` },
+    });
+    expect(proxied.status).to.be.below(500);
+    const arrival = world.upstream.arrivals.find((a) => a.url.includes('/cookie-check'));
+    expect(arrival?.headers['cookie']).to.equal('app=1');
+    await service.close(1000);
+  });
+
   it('answers a form whose compressed body does not inflate as unreadable (400), not as its own failure', async function () {
     const post = (body: Buffer) =>
       call(adminUrl, {

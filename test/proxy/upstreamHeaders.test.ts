@@ -35,4 +35,15 @@ describe('proxy pass: upstreamHeaders', function () {
     expect(forwardableHeaders({}, 0, 'POST')).to.deep.equal({ 'content-length': '0' });
     expect(forwardableHeaders({}, 0, 'GET')).to.deep.equal({});
   });
+
+  it("never forwards the console's session cookie (a browser sends it to every port of the host); other cookies go on", function () {
+    const forwarded = (cookie: string) => forwardableHeaders({ cookie }, 0, 'GET')['cookie'];
+    expect(forwarded('scribe-console=abc')).to.equal(undefined);
+    expect(forwarded('__Host-scribe-console=abc')).to.equal(undefined);
+    expect(forwarded('a=1; scribe-console=abc; b=2')).to.equal('a=1; b=2');
+    expect(forwarded('a=1;scribe-console=abc')).to.equal('a=1');
+    expect(forwarded('scribe-console-x=1; xscribe-console=2')).to.equal(
+      'scribe-console-x=1; xscribe-console=2',
+    );
+  });
 });

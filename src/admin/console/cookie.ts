@@ -1,7 +1,7 @@
-/** The console's cookie name: with TLS, `__Host-` (Secure, Path=/, no Domain: one origin only). */
-export function cookieName(tls: boolean): string {
-  return tls ? '__Host-scribe-console' : 'scribe-console';
-}
+import { consoleCookieName } from '../../http/index.js';
+
+/** The console's cookie name: with TLS, `__Host-` (Secure, Path=/, no Domain). */
+export const cookieName = consoleCookieName;
 
 /** `Set-Cookie` for a session id (HttpOnly, SameSite=Strict; Secure with TLS). */
 export function sessionCookie(tls: boolean, id: string, maxAgeS: number): string {
