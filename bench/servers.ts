@@ -1,18 +1,17 @@
 /**
  * Benchmark servers, one per child process so each can be pinned to its own CPU:
  *   node dist/bench/servers.js upstream
- *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer|scribe-presigned <upstream url>
+ *   node dist/bench/servers.js bare-node|scribe-sigv4|scribe-bearer|scribe-presigned <upstream url>
  * The scribe targets log each request at LOG_LEVEL (default info, as the service) to /dev/null.
  * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (the
  * process's peak RSS in bytes).
  */
-import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session as InspectorSession } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import httpProxy from 'http-proxy';
 import { pino } from 'pino';
 import {
   type Authorizer,
@@ -25,6 +24,7 @@ import {
 } from '../src/proxy/index.js';
 import { createLogger, createMetrics } from '../src/observability/index.js';
 import { createHardenedServer, requestLog } from '../src/server/index.js';
+import { barePassThrough } from './barePassThrough.js';
 import { startFakeCognito } from './fakeCognito.js';
 import { perClientCache } from './perClientSessions.js';
 
@@ -76,20 +76,7 @@ const perClient =
 
 function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   const url = new URL(`${upstreamUrl}/v1`);
-  if (kind === 'http-proxy') {
-    const proxy = httpProxy.createProxyServer({
-      target: url.origin,
-      agent: new Agent({ keepAlive: true, maxSockets: 256 }),
-    });
-    proxy.on('error', (_err, _req, res) => {
-      if ('writeHead' in res && !res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    return (req, res) => {
-      req.url = `/v1${req.url ?? '/'}`;
-      proxy.web(req, res);
-    };
-  }
+  if (kind === 'bare-node') return barePassThrough(url.href);
   const sigv4 = sigv4Authorizer(url, 'eu-west-2');
   const authorizer =
     kind === 'scribe-sigv4' || kind === 'scribe-per-client'
@@ -192,7 +179,7 @@ process.on('disconnect', () => process.exit(0));
 const server =
   kind === 'upstream'
     ? createServer({ keepAliveTimeout: 60_000 }, upstreamHandler)
-    : kind === 'http-proxy'
+    : kind === 'bare-node'
       ? createServer({ keepAliveTimeout: 60_000 }, proxyHandler())
       : createHardenedServer(proxyHandler(), {
           maxHeaderBytes: 16 * 1024,
