@@ -1,3 +1,4 @@
-export { createLogger, requestLogger, type Logger } from './logger.js';
+export { createLogger, type Logger } from './logger.js';
+export { requestLine } from './requestLine.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { redactText, redactPaths, secretKeys } from './redact.js';

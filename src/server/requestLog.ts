@@ -1,13 +1,13 @@
-import { requestLogger, type Logger, type Metrics } from '../observability/index.js';
+import { requestLine, type Logger, type Metrics } from '../observability/index.js';
 import type { RequestRecord } from '../proxy/index.js';
 
 /**
- * What happens when a proxied request ends: one metric and one log line (through the
- * non-redacting request logger: a RequestRecord holds no secret by construction), and a warning
- * when the upstream's clock disagrees with ours.
+ * What happens when a proxied request ends: one metric and one log line (written by requestLine,
+ * which does not redact: a RequestRecord holds no secret by construction), and a warning when the
+ * upstream's clock disagrees with ours.
  */
 export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRecord) => void {
-  const lines = requestLogger(logger);
+  const line = requestLine(logger, 'request');
   const byStatus = new Map<number, { inc(): void }>();
   return (record) => {
     let counter = byStatus.get(record.status);
@@ -16,7 +16,7 @@ export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRe
       byStatus.set(record.status, counter);
     }
     counter.inc();
-    lines.info(record, 'request');
+    line(record);
     if (record.clockSkewS !== undefined) {
       logger.warn(
         { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
