@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { emptyPayloadHash } from '../signing/hotPath/index.js';
 import type { SessionSource } from './authorizers.js';
+import type { ClientWatch } from './watchClientAbort.js';
 
 /** The authorization of one upstream attempt: its headers and the secret they were made with. */
 export interface Authorization {
@@ -15,7 +16,9 @@ export interface ProxyContext {
   requestId: string;
   startedAt: number;
   /** Aborted when the client leaves or shutdown cuts the request; every later step sees it. */
-  signal: AbortSignal;
+  client: ClientWatch;
+  /** The same as an AbortSignal, for waits that take one (made on first use). */
+  readonly signal: AbortSignal;
   /** The client's path, without the query (for logs). */
   clientPath: string;
   /**
@@ -55,7 +58,7 @@ export interface ProxyContext {
 export function createContext(
   req: IncomingMessage,
   res: ServerResponse,
-  signal: AbortSignal,
+  client: ClientWatch,
   requestId: string,
   clientPath: string,
 ): ProxyContext {
@@ -64,7 +67,10 @@ export function createContext(
     res,
     requestId,
     startedAt: performance.now(),
-    signal,
+    client,
+    get signal() {
+      return client.signal;
+    },
     clientPath,
     body: [],
     bodyLength: 0,

@@ -88,8 +88,8 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
       req.destroy(new ProxyError(504, 'upstream_timeout', message));
     }, upstream.timeoutMs);
-    const onAbort = () => req.destroy(ctx.signal.reason as Error);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = (reason: unknown) => req.destroy(reason as Error);
+    ctx.client.onAbort(onAbort);
     req.once('response', (res) => {
       clearTimeout(timer);
       upstream.observeLatency?.(
@@ -101,12 +101,12 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
         ctx.brokenBy = 'upstream_idle_timeout';
         req.destroy();
       });
-      res.once('close', () => ctx.signal.removeEventListener('abort', onAbort));
+      res.once('close', () => ctx.client.offAbort(onAbort));
       resolve(res);
     });
     req.once('error', (err) => {
       clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', onAbort);
+      ctx.client.offAbort(onAbort);
       const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof ProxyError) reject(err);
       else if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
