@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { egressAgent, egressProxyFor, type EgressProxy } from '../http/index.js';
 import type { Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
+import { TimerWheel, type Deadline } from './timerWheel.js';
 
 /** Where and how requests go upstream. */
 export interface Upstream {
@@ -54,6 +55,9 @@ export function freshUpstreamAgent(
 
 const noEgress: EgressProxy = { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined };
 
+/** The deadlines of every upstream request in flight (time to headers, then idle). */
+const wheel = new TimerWheel();
+
 /** A pooled connection that the upstream had closed failed before any answer came back. */
 class ClosedConnectionError extends Error {}
 
@@ -73,7 +77,7 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
   const { url, hostname } = upstream;
   const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
   const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = doRequest({
       protocol: url.protocol,
@@ -84,28 +88,44 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       agent: fresh ? (upstream.freshAgent?.() ?? false) : upstream.agent,
       headers: { ...ctx.headers, ...ctx.authorization?.headers },
     });
-    const timer = setTimeout(() => {
-      const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
-      req.destroy(new ProxyError(504, 'upstream_timeout', message));
-    }, upstream.timeoutMs);
+    // The time to headers, then (once they came) the idle time mid-response: one deadline on the
+    // shared wheel, not a timer per request.
+    const deadline: Deadline = {
+      at: started + upstream.timeoutMs,
+      ms: upstream.timeoutMs,
+      fire: () => {
+        const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
+        req.destroy(new ProxyError(504, 'upstream_timeout', message));
+      },
+    };
+    wheel.add(deadline);
     const onAbort = (reason: unknown) => req.destroy(reason as Error);
     ctx.client.onAbort(onAbort);
     req.once('response', (res) => {
-      clearTimeout(timer);
-      upstream.observeLatency?.(
-        Number(process.hrtime.bigint() - started) / 1e9,
-        res.statusCode ?? 0,
-      );
-      // Mid-response, silence longer than the idle timeout cuts the stream.
-      req.setTimeout(upstream.idleTimeoutMs, () => {
-        ctx.brokenBy = 'upstream_idle_timeout';
-        req.destroy();
+      wheel.delete(deadline);
+      upstream.observeLatency?.((performance.now() - started) / 1000, res.statusCode ?? 0);
+      // Mid-response, silence (no byte read from the upstream) longer than the idle timeout cuts
+      // the stream.
+      const socket = req.socket;
+      if (socket) {
+        deadline.ms = upstream.idleTimeoutMs;
+        deadline.at = performance.now() + upstream.idleTimeoutMs;
+        deadline.progress = () => socket.bytesRead;
+        deadline.lastProgress = socket.bytesRead;
+        deadline.fire = () => {
+          ctx.brokenBy = 'upstream_idle_timeout';
+          req.destroy();
+        };
+        wheel.add(deadline);
+      }
+      res.once('close', () => {
+        wheel.delete(deadline);
+        ctx.client.offAbort(onAbort);
       });
-      res.once('close', () => ctx.client.offAbort(onAbort));
       resolve(res);
     });
     req.once('error', (err) => {
-      clearTimeout(timer);
+      wheel.delete(deadline);
       ctx.client.offAbort(onAbort);
       const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof ProxyError) reject(err);
