@@ -3,11 +3,12 @@
  * from two builds, side by side in one run, each alone on CPU 0, under wrk on CPU 1, windows
  * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps).
  *   node dist/bench/compareBuilds.js <dist of build A> <dist of build B> [rounds]
+ * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for another bench/servers.ts target.)
  * A build's dist must resolve this checkout's node_modules (a copy under a directory holding a
  * node_modules link to it will do).
  */
 import { join, resolve } from 'node:path';
-import { load, workloads } from './load.js';
+import { load, workloads as allWorkloads } from './load.js';
 import { pin, startServer } from './processes.js';
 import { requireWrk } from './wrk.js';
 
@@ -15,6 +16,9 @@ const [distA = '', distB = '', roundsArg = '5'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 const kind = process.env['BENCH_KIND'] ?? 'scribe-sigv4';
+// BENCH_WORKLOAD=GET or POST: only that workload.
+const only = process.env['BENCH_WORKLOAD'];
+const workloads = allWorkloads.filter((w) => !only || w.method === only);
 requireWrk();
 pin(process.pid, 1);
 const upstream = await startServer('upstream', 1);
