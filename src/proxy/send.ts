@@ -3,7 +3,6 @@ import { request as httpsRequest } from 'node:https';
 import { egressAgent, egressProxyFor, type EgressProxy } from '../http/index.js';
 import type { Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
-import { TimerWheel, type Deadline } from './timerWheel.js';
 
 /** Where and how requests go upstream. */
 export interface Upstream {
@@ -55,9 +54,6 @@ export function freshUpstreamAgent(
 
 const noEgress: EgressProxy = { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined };
 
-/** The deadlines of every upstream request in flight (time to headers, then idle). */
-const wheel = new TimerWheel();
-
 /** A pooled connection that the upstream had closed failed before any answer came back. */
 class ClosedConnectionError extends Error {}
 
@@ -77,7 +73,7 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
   const { url, hostname } = upstream;
   const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
   const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const started = performance.now();
+  const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = doRequest({
       protocol: url.protocol,
@@ -88,44 +84,28 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       agent: fresh ? (upstream.freshAgent?.() ?? false) : upstream.agent,
       headers: { ...ctx.headers, ...ctx.authorization?.headers },
     });
-    // The time to headers, then (once they came) the idle time mid-response: one deadline on the
-    // shared wheel, not a timer per request.
-    const deadline: Deadline = {
-      at: started + upstream.timeoutMs,
-      ms: upstream.timeoutMs,
-      fire: () => {
-        const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
-        req.destroy(new ProxyError(504, 'upstream_timeout', message));
-      },
-    };
-    wheel.add(deadline);
+    const timer = setTimeout(() => {
+      const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
+      req.destroy(new ProxyError(504, 'upstream_timeout', message));
+    }, upstream.timeoutMs);
     const onAbort = (reason: unknown) => req.destroy(reason as Error);
     ctx.client.onAbort(onAbort);
     req.once('response', (res) => {
-      wheel.delete(deadline);
-      upstream.observeLatency?.((performance.now() - started) / 1000, res.statusCode ?? 0);
-      // Mid-response, silence (no byte read from the upstream) longer than the idle timeout cuts
-      // the stream.
-      const socket = req.socket;
-      if (socket) {
-        deadline.ms = upstream.idleTimeoutMs;
-        deadline.at = performance.now() + upstream.idleTimeoutMs;
-        deadline.progress = () => socket.bytesRead;
-        deadline.lastProgress = socket.bytesRead;
-        deadline.fire = () => {
-          ctx.brokenBy = 'upstream_idle_timeout';
-          req.destroy();
-        };
-        wheel.add(deadline);
-      }
-      res.once('close', () => {
-        wheel.delete(deadline);
-        ctx.client.offAbort(onAbort);
+      clearTimeout(timer);
+      upstream.observeLatency?.(
+        Number(process.hrtime.bigint() - started) / 1e9,
+        res.statusCode ?? 0,
+      );
+      // Mid-response, silence longer than the idle timeout cuts the stream.
+      req.setTimeout(upstream.idleTimeoutMs, () => {
+        ctx.brokenBy = 'upstream_idle_timeout';
+        req.destroy();
       });
+      res.once('close', () => ctx.client.offAbort(onAbort));
       resolve(res);
     });
     req.once('error', (err) => {
-      wheel.delete(deadline);
+      clearTimeout(timer);
       ctx.client.offAbort(onAbort);
       const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof ProxyError) reject(err);
