@@ -1,7 +1,6 @@
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { egressAgent, egressProxyFor, type EgressProxy } from '../http/index.js';
-import { hostHeader } from '../signing/index.js';
 import type { Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
 
@@ -36,47 +35,12 @@ export function upstreamHostname(url: URL): string {
  */
 export function upstreamAgent(url: URL, egress: EgressProxy = noEgress): HttpAgent {
   const sockets = 256;
-  const agent = egressAgent(url, egress, {
+  return egressAgent(url, egress, {
     keepAlive: true,
     maxSockets: sockets,
     maxFreeSockets: sockets,
     timeout: 60_000,
   });
-  if (!egressProxyFor(url, egress)) direct.add(agent);
-  return agent;
-}
-
-/**
- * Agents that connect straight to the upstream. A request through one is given its headers as a
- * flat list, which Node writes as they are (validating each) instead of setting them one by one
- * into a map first; an egress proxy's agent may rewrite a request's headers, so it gets a map.
- */
-const direct = new WeakSet<HttpAgent>();
-
-/** The Host header Node would add for the upstream, for the header lists that need it. */
-const hostOf = new WeakMap<Upstream, string>();
-
-/** The headers to send as a flat list: the forwarded ones, then the authorization's. */
-function headerList(ctx: ProxyContext, upstream: Upstream): string[] {
-  const auth = ctx.authorization?.headers;
-  const list: string[] = [];
-  for (const name in ctx.headers) {
-    if (auth?.[name] !== undefined) continue;
-    const value = ctx.headers[name] as string | string[];
-    if (typeof value === 'string') list.push(name, value);
-    else for (const each of value) list.push(name, each);
-  }
-  if (auth) for (const name in auth) list.push(name, auth[name] as string);
-  if (auth?.['host'] === undefined && ctx.headers['host'] === undefined) {
-    let host = hostOf.get(upstream);
-    if (host === undefined) {
-      const { url } = upstream;
-      host = hostHeader(url.protocol, upstream.hostname, url.port ? Number(url.port) : undefined);
-      hostOf.set(upstream, host);
-    }
-    list.push('host', host);
-  }
-  return list;
 }
 
 /** The fresh-connection agent for upstreamAgent's retry (see Upstream.freshAgent). */
@@ -110,7 +74,6 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
   const path = ctx.canonicalQuery ? `${ctx.upstreamPath}?${ctx.canonicalQuery}` : ctx.upstreamPath;
   const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const started = process.hrtime.bigint();
-  const agent = fresh ? (upstream.freshAgent?.() ?? false) : upstream.agent;
   return new Promise((resolve, reject) => {
     const req = doRequest({
       protocol: url.protocol,
@@ -118,11 +81,8 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       port: url.port || undefined,
       method: ctx.req.method,
       path,
-      agent,
-      headers:
-        agent === false || direct.has(agent)
-          ? headerList(ctx, upstream)
-          : { ...ctx.headers, ...ctx.authorization?.headers },
+      agent: fresh ? (upstream.freshAgent?.() ?? false) : upstream.agent,
+      headers: { ...ctx.headers, ...ctx.authorization?.headers },
     });
     const timer = setTimeout(() => {
       const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
