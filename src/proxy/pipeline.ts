@@ -141,7 +141,7 @@ function record(ctx: ProxyContext, error: ProxyError | undefined): RequestRecord
   const status =
     error && (error.status === 499 || !res.headersSent) ? error.status : res.statusCode;
   const code = error?.code ?? (ctx.client.aborted ? 'client_closed' : ctx.brokenBy);
-  return {
+  const done: RequestRecord = {
     requestId: ctx.requestId,
     method: req.method ?? '',
     path: ctx.clientPath,
@@ -150,8 +150,10 @@ function record(ctx: ProxyContext, error: ProxyError | undefined): RequestRecord
     latencyMs: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
     replayed: ctx.replayed,
     bytesIn: ctx.bodyLength,
-    ...(ctx.user !== undefined ? { user: ctx.user } : {}),
-    ...(code ? { error: code } : {}),
-    ...(ctx.clockSkewS !== undefined ? { clockSkewS: ctx.clockSkewS } : {}),
   };
+  // Set only when present (no object spread per field on every request).
+  if (ctx.user !== undefined) done.user = ctx.user;
+  if (code) done.error = code;
+  if (ctx.clockSkewS !== undefined) done.clockSkewS = ctx.clockSkewS;
+  return done;
 }
