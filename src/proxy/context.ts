@@ -54,6 +54,42 @@ export interface ProxyContext {
   brokenBy?: string;
 }
 
+/**
+ * The context as a class: one allocation of a fixed shape per request (an object literal with a
+ * getter is built through V8's slow path each time).
+ */
+class RequestContext implements ProxyContext {
+  readonly startedAt = performance.now();
+  body: readonly Buffer[] = [];
+  bodyLength = 0;
+  payloadHash = emptyPayloadHash;
+  upstreamPath = '';
+  query: Record<string, string | string[]> = {};
+  canonicalQuery = '';
+  headers: Record<string, string | string[]> = {};
+  session?: SessionSource;
+  user?: string;
+  authorization?: Authorization;
+  upstreamResponse?: IncomingMessage;
+  rejection?: { body: Buffer; complete: boolean };
+  upstreamStatus?: number;
+  replayed = false;
+  clockSkewS?: number;
+  brokenBy?: string;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly client: ClientWatch,
+    readonly requestId: string,
+    public clientPath: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.client.signal;
+  }
+}
+
 /** A fresh context for a request, before any pass ran. */
 export function createContext(
   req: IncomingMessage,
@@ -62,25 +98,7 @@ export function createContext(
   requestId: string,
   clientPath: string,
 ): ProxyContext {
-  return {
-    req,
-    res,
-    requestId,
-    startedAt: performance.now(),
-    client,
-    get signal() {
-      return client.signal;
-    },
-    clientPath,
-    body: [],
-    bodyLength: 0,
-    payloadHash: emptyPayloadHash,
-    upstreamPath: '',
-    query: {},
-    canonicalQuery: '',
-    headers: {},
-    replayed: false,
-  };
+  return new RequestContext(req, res, client, requestId, clientPath);
 }
 
 /** A step of the pipeline: does one thing to the context, or throws a ProxyError. */
