@@ -31,8 +31,16 @@ function jsonValue(value: unknown): string | undefined {
  * without pino's general path (serializers, redaction, formatters), which cost several times
  * more per line than the proxy's own work on a small request. Only for records that hold no
  * secret by construction (the proxy's RequestRecord); nothing here redacts.
+ *
+ * The lines of one turn of the event loop go to the destination in one write at its end (under
+ * load, many requests end in one turn; each write to an asynchronous destination is a trip
+ * through libuv's thread pool). `flush` writes what is pending now, to keep order with a line
+ * logged through pino right after.
  */
-export function requestLine(logger: Logger, msg: string): (record: object) => void {
+export function requestLine(
+  logger: Logger,
+  msg: string,
+): ((record: object) => void) & { flush(): void } {
   const stream = (logger as unknown as Record<symbol, { write(line: string): void }>)[
     pino.symbols.streamSym
   ];
@@ -46,7 +54,15 @@ export function requestLine(logger: Logger, msg: string): (record: object) => vo
   // The ISO time changes once a millisecond; under load many lines share it.
   let lastMs = -1;
   let lastTime = '';
-  return (record) => {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const lines = pending;
+    pending = '';
+    if (lines) stream?.write(lines);
+  };
+  const write = (record: object) => {
     if (!stream || !logger.isLevelEnabled('info')) return;
     const now = Date.now();
     if (now !== lastMs) {
@@ -59,6 +75,11 @@ export function requestLine(logger: Logger, msg: string): (record: object) => vo
       const value = jsonValue(fields[key]);
       if (value !== undefined) line += `,${jsonString(key)}:${value}`;
     }
-    stream.write(line + end);
+    pending += line + end;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
+  return Object.assign(write, { flush });
 }

@@ -18,6 +18,7 @@ export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRe
     counter.inc();
     line(record);
     if (record.clockSkewS !== undefined) {
+      line.flush();
       logger.warn(
         { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
         `the upstream refused a signature as expired: this machine's clock is about ${record.clockSkewS} s off; fix its time (NTP). Not replayed.`,

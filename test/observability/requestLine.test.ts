@@ -46,6 +46,21 @@ describe('the request log line', () => {
     expect(Date.parse(parsed['time'] as string)).to.be.closeTo(Date.now(), 5000);
   });
 
+  it('keeps every line of a busy turn, in order, and before a line pino writes after a flush', async () => {
+    const { logger, lines } = capture('info');
+    const line = requestLine(logger, 'request');
+    for (let n = 0; n < 5; n++) line({ requestId: `req-${n}`, status: 200 });
+    line.flush();
+    logger.warn({ event: 'clock-skew' }, 'after');
+    line({ requestId: 'req-5', status: 200 });
+    await flush();
+    const seen = lines.map((l) => {
+      const parsed = JSON.parse(l) as { requestId?: string; msg: string };
+      return parsed.requestId ?? parsed.msg;
+    });
+    expect(seen).to.deep.equal(['req-0', 'req-1', 'req-2', 'req-3', 'req-4', 'after', 'req-5']);
+  });
+
   it('is not written when the level is above info', async () => {
     const { logger, lines } = capture('warn');
     requestLine(logger, 'request')({ requestId: 'req-2', status: 200 });
