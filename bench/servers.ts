@@ -25,6 +25,7 @@ import {
 import { createLogger, createMetrics } from '../src/observability/index.js';
 import { createHardenedServer, requestLog } from '../src/server/index.js';
 import { barePassThrough } from './barePassThrough.js';
+import { createFastUpstream } from './fastUpstream.js';
 import { startFakeCognito } from './fakeCognito.js';
 import { perClientCache } from './perClientSessions.js';
 
@@ -36,27 +37,6 @@ const fixedCredentials = {
   sessionToken: 'benchmark-session-token-'.repeat(20),
 };
 const fixedToken = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(600)}.${'y'.repeat(340)}`;
-
-function upstreamHandler(req: IncomingMessage, res: ServerResponse): void {
-  if (req.url?.startsWith('/v1/stream')) {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    let sent = 0;
-    const tick = () => {
-      res.write(`chunk ${sent}\n`);
-      if (++sent === 5) res.end();
-      else setTimeout(tick, 400);
-    };
-    tick();
-    return;
-  }
-  let bytes = 0;
-  req.on('data', (chunk: Buffer) => (bytes += chunk.length));
-  req.on('end', () => {
-    const body = `{"ok":true,"bytes":${bytes}}`;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  });
-}
 
 /**
  * A control, not a product mode: sigv4 headers computed for the first request and sent unchanged
@@ -178,7 +158,7 @@ process.on('disconnect', () => process.exit(0));
 
 const server =
   kind === 'upstream'
-    ? createServer({ keepAliveTimeout: 60_000 }, upstreamHandler)
+    ? createFastUpstream()
     : kind === 'bare-node'
       ? createServer({ keepAliveTimeout: 60_000 }, proxyHandler())
       : createHardenedServer(proxyHandler(), {
