@@ -68,3 +68,42 @@ export function profileBreakdown(dir: string): Array<{ kind: WorkKind; share: nu
   const busy = [...totals.values()].reduce((a, b) => a + b, 0);
   return kinds.map((kind) => ({ kind, share: busy > 0 ? (totals.get(kind) ?? 0) / busy : NaN }));
 }
+
+/** The `n` functions with the most self time in the profile(s) in `dir`, as shares of busy time. */
+export function topFunctions(
+  dir: string,
+  n: number,
+): Array<{ name: string; where: string; share: number }> {
+  const self = new Map<string, { name: string; where: string; us: number }>();
+  let busy = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+    profile.samples.forEach((id, i) => {
+      const frame = byId.get(id);
+      const name = frame?.functionName || '(anonymous)';
+      if (name === '(idle)') return;
+      const where = shortUrl(frame?.url ?? '');
+      const key = `${name}@${where}`;
+      const us = profile.timeDeltas[i] ?? 0;
+      busy += us;
+      const entry = self.get(key) ?? { name, where, us: 0 };
+      entry.us += us;
+      self.set(key, entry);
+    });
+  }
+  return [...self.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, n)
+    .map(({ name, where, us }) => ({ name, where, share: busy > 0 ? us / busy : NaN }));
+}
+
+/** A profile frame's file, short: `node:_http_server`, `src/proxy/send.js`, `pino/lib/tools.js`. */
+function shortUrl(url: string): string {
+  if (url === '') return '(native)';
+  const src = url.indexOf('/dist/');
+  if (src !== -1) return url.slice(src + '/dist/'.length);
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules !== -1) return url.slice(modules + 'node_modules/'.length);
+  return url;
+}

@@ -1,18 +1,17 @@
 /**
  * Benchmark servers, one per child process so each can be pinned to its own CPU:
  *   node dist/bench/servers.js upstream
- *   node dist/bench/servers.js http-proxy|scribe-sigv4|scribe-bearer|scribe-presigned <upstream url>
+ *   node dist/bench/servers.js bare-node|scribe-sigv4|scribe-bearer|scribe-presigned <upstream url>
  * The scribe targets log each request at LOG_LEVEL (default info, as the service) to /dev/null.
  * Each sends { port } over IPC once listening, and answers { rssPeak } to 'report' (the
  * process's peak RSS in bytes).
  */
-import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session as InspectorSession } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import httpProxy from 'http-proxy';
 import { pino } from 'pino';
 import {
   type Authorizer,
@@ -25,6 +24,8 @@ import {
 } from '../src/proxy/index.js';
 import { createLogger, createMetrics } from '../src/observability/index.js';
 import { createHardenedServer, requestLog } from '../src/server/index.js';
+import { barePassThrough } from './barePassThrough.js';
+import { createFastUpstream } from './fastUpstream.js';
 import { startFakeCognito } from './fakeCognito.js';
 import { perClientCache } from './perClientSessions.js';
 
@@ -36,27 +37,6 @@ const fixedCredentials = {
   sessionToken: 'benchmark-session-token-'.repeat(20),
 };
 const fixedToken = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(600)}.${'y'.repeat(340)}`;
-
-function upstreamHandler(req: IncomingMessage, res: ServerResponse): void {
-  if (req.url?.startsWith('/v1/stream')) {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    let sent = 0;
-    const tick = () => {
-      res.write(`chunk ${sent}\n`);
-      if (++sent === 5) res.end();
-      else setTimeout(tick, 400);
-    };
-    tick();
-    return;
-  }
-  let bytes = 0;
-  req.on('data', (chunk: Buffer) => (bytes += chunk.length));
-  req.on('end', () => {
-    const body = `{"ok":true,"bytes":${bytes}}`;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
-  });
-}
 
 /**
  * A control, not a product mode: sigv4 headers computed for the first request and sent unchanged
@@ -76,20 +56,7 @@ const perClient =
 
 function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
   const url = new URL(`${upstreamUrl}/v1`);
-  if (kind === 'http-proxy') {
-    const proxy = httpProxy.createProxyServer({
-      target: url.origin,
-      agent: new Agent({ keepAlive: true, maxSockets: 256 }),
-    });
-    proxy.on('error', (_err, _req, res) => {
-      if ('writeHead' in res && !res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    return (req, res) => {
-      req.url = `/v1${req.url ?? '/'}`;
-      proxy.web(req, res);
-    };
-  }
+  if (kind === 'bare-node') return barePassThrough(url.href);
   const sigv4 = sigv4Authorizer(url, 'eu-west-2');
   const authorizer =
     kind === 'scribe-sigv4' || kind === 'scribe-per-client'
@@ -191,8 +158,8 @@ process.on('disconnect', () => process.exit(0));
 
 const server =
   kind === 'upstream'
-    ? createServer({ keepAliveTimeout: 60_000 }, upstreamHandler)
-    : kind === 'http-proxy'
+    ? createFastUpstream()
+    : kind === 'bare-node'
       ? createServer({ keepAliveTimeout: 60_000 }, proxyHandler())
       : createHardenedServer(proxyHandler(), {
           maxHeaderBytes: 16 * 1024,

@@ -1,17 +1,16 @@
 /**
  * The upstream client alone, A/B: http.request + Agent (what the proxy uses) against undici's
  * Pool (`request`, and `dispatch` with raw headers). Each variant is a bare forwarder (no signing,
- * no pipeline) in its own process on CPU 0; the upstream and autocannon share CPU 1. `npm run
+ * no pipeline) in its own process on CPU 0; the upstream and wrk share CPU 1. `npm run
  * bench` runs it (compareUpstreamClients); `node dist/bench/upstreamClients.js` alone prints it.
  */
-import autocannon from 'autocannon';
 import { execFileSync, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { wrk } from './wrk.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const serversJs = fileURLToPath(new URL('./servers.js', import.meta.url));
@@ -131,8 +130,8 @@ export async function compareUpstreamClients(seconds: number): Promise<ClientRow
   const up = await start('upstream', 1);
   const servers = await Promise.all(variants.map((v) => start(v, 0, up.url)));
   const workloads = [
-    { name: 'small GET', method: 'GET' as const, body: undefined },
-    { name: '64 KiB POST', method: 'POST' as const, body: randomBytes(64 * 1024) },
+    { name: 'small GET', method: 'GET' as const, bodyBytes: 0 },
+    { name: '64 KiB POST', method: 'POST' as const, bodyBytes: 64 * 1024 },
   ];
   const results = new Map<string, Array<{ rps: number; cpu: number }>>();
   for (let round = 0; round < 3; round++) {
@@ -142,18 +141,18 @@ export async function compareUpstreamClients(seconds: number): Promise<ClientRow
         const server = servers[v];
         if (!server) continue;
         const before = cpuUs(server.child.pid);
-        const r = await autocannon({
+        const r = await wrk({
           url: `${server.url}/items?id=1`,
           method: w.method,
+          bodyBytes: w.bodyBytes,
           connections: 20,
-          duration: seconds,
-          ...(w.body ? { body: w.body } : {}),
+          seconds,
         });
         const key = `${w.name}|${variants[v]}`;
-        const cpu = (cpuUs(server.child.pid) - before) / r.requests.total;
-        results.set(key, [...(results.get(key) ?? []), { rps: r.requests.average, cpu }]);
+        const cpu = (cpuUs(server.child.pid) - before) / r.requests;
+        results.set(key, [...(results.get(key) ?? []), { rps: r.rps, cpu }]);
         process.stderr.write(
-          `upstream client ${key}: ${Math.round(r.requests.average)} rps, ${cpu.toFixed(0)} µs\n`,
+          `upstream client ${key}: ${Math.round(r.rps)} rps, ${cpu.toFixed(0)} µs\n`,
         );
       }
     }

@@ -35,13 +35,3 @@ export function createLogger(
     out,
   );
 }
-
-/**
- * The logger for the per-request line: the same destination and level, without the wildcard
- * redaction (about 60 us a line). Only for records that hold no secret by construction (the
- * proxy's RequestRecord: ids, method, path without the query, statuses, numbers, error codes);
- * everything else goes through the redacting logger.
- */
-export function requestLogger(logger: Logger): Logger {
-  return logger.child({}, { redact: { paths: [], censor: '[redacted]' } });
-}

@@ -15,6 +15,8 @@ interface Turns {
   unsafeRunning: boolean;
   /** Requests waiting for their turn, in arrival order. */
   waiting: Array<{ unsafe: boolean; start: () => void }>;
+  /** The turn of a safe request that starts at once: the same for all of them. */
+  safeTurn: Turn;
 }
 
 const byConnection = new WeakMap<Socket, Turns>();
@@ -30,46 +32,60 @@ function mayStart(turns: Turns, unsafe: boolean): boolean {
   return unsafe ? turns.running === 0 : !turns.unsafeRunning;
 }
 
+function begin(turns: Turns, unsafe: boolean): void {
+  turns.running++;
+  if (unsafe) turns.unsafeRunning = true;
+}
+
+function release(turns: Turns, unsafe: boolean): void {
+  turns.running--;
+  if (unsafe) turns.unsafeRunning = false;
+  while (turns.waiting.length > 0) {
+    const next = turns.waiting[0];
+    if (!next || !mayStart(turns, next.unsafe)) break;
+    turns.waiting.shift();
+    next.start();
+  }
+}
+
+/** The order of `socket`'s requests, made on its first request. */
+function turnsOf(socket: Socket): Turns {
+  let turns = byConnection.get(socket);
+  if (!turns) {
+    const made: Turns = {
+      running: 0,
+      unsafeRunning: false,
+      waiting: [],
+      safeTurn: { ready: undefined, release: () => release(made, false) },
+    };
+    byConnection.set(socket, made);
+    turns = made;
+  }
+  return turns;
+}
+
 /**
  * Keep a connection's pipelined requests in order whenever one is unsafe (RFC 9112 9.3.2):
  * safe requests may overlap each other, but an unsafe one starts only after everything before it
- * finished, and nothing after it starts before it finished. A request that need not wait costs
- * no promise.
+ * finished, and nothing after it starts before it finished. A safe request that need not wait
+ * costs no allocation; one that waits costs a promise.
  */
 export function takeTurn(socket: Socket, method: string): Turn {
-  let turns = byConnection.get(socket);
-  if (!turns) {
-    turns = { running: 0, unsafeRunning: false, waiting: [] };
-    byConnection.set(socket, turns);
-  }
-  const state = turns;
+  const state = turnsOf(socket);
   const unsafe = safeMethods[method] !== true;
-  const begin = () => {
-    state.running++;
-    if (unsafe) state.unsafeRunning = true;
-  };
-  const release = () => {
-    state.running--;
-    if (unsafe) state.unsafeRunning = false;
-    while (state.waiting.length > 0) {
-      const next = state.waiting[0];
-      if (!next || !mayStart(state, next.unsafe)) break;
-      state.waiting.shift();
-      next.start();
-    }
-  };
+  const done = unsafe ? () => release(state, true) : state.safeTurn.release;
   if (state.waiting.length === 0 && mayStart(state, unsafe)) {
-    begin();
-    return { ready: undefined, release };
+    begin(state, unsafe);
+    return unsafe ? { ready: undefined, release: done } : state.safeTurn;
   }
   const ready = new Promise<void>((resolve) => {
     state.waiting.push({
       unsafe,
       start: () => {
-        begin();
+        begin(state, unsafe);
         resolve();
       },
     });
   });
-  return { ready, release };
+  return { ready, release: done };
 }

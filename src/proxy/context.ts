@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { emptyPayloadHash } from '../signing/hotPath/index.js';
 import type { SessionSource } from './authorizers.js';
+import type { ClientWatch } from './watchClientAbort.js';
 
 /** The authorization of one upstream attempt: its headers and the secret they were made with. */
 export interface Authorization {
@@ -15,7 +16,9 @@ export interface ProxyContext {
   requestId: string;
   startedAt: number;
   /** Aborted when the client leaves or shutdown cuts the request; every later step sees it. */
-  signal: AbortSignal;
+  client: ClientWatch;
+  /** The same as an AbortSignal, for waits that take one (made on first use). */
+  readonly signal: AbortSignal;
   /** The client's path, without the query (for logs). */
   clientPath: string;
   /**
@@ -51,30 +54,51 @@ export interface ProxyContext {
   brokenBy?: string;
 }
 
+/**
+ * The context as a class: one allocation of a fixed shape per request (an object literal with a
+ * getter is built through V8's slow path each time).
+ */
+class RequestContext implements ProxyContext {
+  readonly startedAt = performance.now();
+  body: readonly Buffer[] = [];
+  bodyLength = 0;
+  payloadHash = emptyPayloadHash;
+  upstreamPath = '';
+  query: Record<string, string | string[]> = {};
+  canonicalQuery = '';
+  headers: Record<string, string | string[]> = {};
+  session?: SessionSource;
+  user?: string;
+  authorization?: Authorization;
+  upstreamResponse?: IncomingMessage;
+  rejection?: { body: Buffer; complete: boolean };
+  upstreamStatus?: number;
+  replayed = false;
+  clockSkewS?: number;
+  brokenBy?: string;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly client: ClientWatch,
+    readonly requestId: string,
+    public clientPath: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.client.signal;
+  }
+}
+
 /** A fresh context for a request, before any pass ran. */
 export function createContext(
   req: IncomingMessage,
   res: ServerResponse,
-  signal: AbortSignal,
+  client: ClientWatch,
   requestId: string,
   clientPath: string,
 ): ProxyContext {
-  return {
-    req,
-    res,
-    requestId,
-    startedAt: performance.now(),
-    signal,
-    clientPath,
-    body: [],
-    bodyLength: 0,
-    payloadHash: emptyPayloadHash,
-    upstreamPath: '',
-    query: {},
-    canonicalQuery: '',
-    headers: {},
-    replayed: false,
-  };
+  return new RequestContext(req, res, client, requestId, clientPath);
 }
 
 /** A step of the pipeline: does one thing to the context, or throws a ProxyError. */

@@ -40,14 +40,14 @@ export function readBody(maxBytes: number, idleMs: number): Pass {
         ctx.payloadHash = hash.digest('hex');
         resolve();
       };
-      const onAbort = () => fail(ctx.signal.reason ?? clientGone());
+      const onAbort = (reason: unknown) => fail(reason ?? clientGone());
       const onError = () => fail(clientGone());
       const cleanup = () => {
         clearTimeout(timer);
         req.off('data', onData);
         req.off('end', onEnd);
         req.off('error', onError);
-        ctx.signal.removeEventListener('abort', onAbort);
+        ctx.client.offAbort(onAbort);
       };
       const timer = setTimeout(
         () =>
@@ -64,8 +64,8 @@ export function readBody(maxBytes: number, idleMs: number): Pass {
       req.on('data', onData);
       req.on('end', onEnd);
       req.on('error', onError);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      if (ctx.signal.aborted) onAbort();
+      ctx.client.onAbort(onAbort);
+      if (ctx.client.aborted) onAbort(ctx.client.reason);
     });
   };
 }

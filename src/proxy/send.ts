@@ -88,8 +88,8 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
       req.destroy(new ProxyError(504, 'upstream_timeout', message));
     }, upstream.timeoutMs);
-    const onAbort = () => req.destroy(ctx.signal.reason as Error);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = (reason: unknown) => req.destroy(reason as Error);
+    ctx.client.onAbort(onAbort);
     req.once('response', (res) => {
       clearTimeout(timer);
       upstream.observeLatency?.(
@@ -101,12 +101,12 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
         ctx.brokenBy = 'upstream_idle_timeout';
         req.destroy();
       });
-      res.once('close', () => ctx.signal.removeEventListener('abort', onAbort));
+      res.once('close', () => ctx.client.offAbort(onAbort));
       resolve(res);
     });
     req.once('error', (err) => {
       clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', onAbort);
+      ctx.client.offAbort(onAbort);
       const code = (err as NodeJS.ErrnoException).code;
       if (err instanceof ProxyError) reject(err);
       else if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
@@ -133,31 +133,39 @@ const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DE
  * a fresh connection, but only a request that may safely arrive twice: an idempotent method
  * (RFC 9110) or one that carries an Idempotency-Key. Anything else is a 502, never a duplicate.
  */
-export async function sendUpstream(
-  ctx: ProxyContext,
-  upstream: Upstream,
-): Promise<IncomingMessage> {
-  try {
-    return await sendOnce(ctx, upstream, false);
-  } catch (err) {
-    if (!(err instanceof ClosedConnectionError)) throw err;
-    const method = ctx.req.method ?? 'GET';
-    if (idempotentMethods.has(method) || ctx.req.headers['idempotency-key'] !== undefined) {
-      return sendOnce(ctx, upstream, true).catch((again: unknown) => {
-        throw again instanceof ClosedConnectionError ? unreachable() : again;
-      });
-    }
-    throw new ProxyError(
-      502,
-      'upstream_unreachable',
-      'the upstream closed the connection before answering; the request was not retried because it may not be safe to send twice (an Idempotency-Key header allows it)',
-    );
-  }
+export function sendUpstream(ctx: ProxyContext, upstream: Upstream): Promise<IncomingMessage> {
+  return sendOnce(ctx, upstream, false).catch((err: unknown) => retryOnce(ctx, upstream, err));
 }
 
-/** Send the request upstream (flow step 9). */
+/** After a failed first send: the one retry on a fresh connection, when it is allowed. */
+function retryOnce(ctx: ProxyContext, upstream: Upstream, err: unknown): Promise<IncomingMessage> {
+  if (!(err instanceof ClosedConnectionError)) throw err;
+  const method = ctx.req.method ?? 'GET';
+  if (idempotentMethods.has(method) || ctx.req.headers['idempotency-key'] !== undefined) {
+    return sendOnce(ctx, upstream, true).catch((again: unknown) => {
+      throw again instanceof ClosedConnectionError ? unreachable() : again;
+    });
+  }
+  throw new ProxyError(
+    502,
+    'upstream_unreachable',
+    'the upstream closed the connection before answering; the request was not retried because it may not be safe to send twice (an Idempotency-Key header allows it)',
+  );
+}
+
+/**
+ * Send the request upstream (flow step 9). One promise beyond the send's own on the common path:
+ * no async wrappers around it.
+ */
 export function send(upstream: Upstream): Pass {
-  return async (ctx) => {
-    ctx.upstreamResponse = await sendUpstream(ctx, upstream);
-  };
+  return (ctx) =>
+    sendOnce(ctx, upstream, false).then(
+      (res) => {
+        ctx.upstreamResponse = res;
+      },
+      (err: unknown) =>
+        retryOnce(ctx, upstream, err).then((res) => {
+          ctx.upstreamResponse = res;
+        }),
+    );
 }

@@ -68,5 +68,18 @@ export const streamBack: Pass = (ctx) => {
     return;
   }
   if (rejection) ctx.res.write(rejection.body);
+  else if (res.complete && res.readableFlowing === null && !res.destroyed) {
+    // The whole answer already arrived (a small response, in the packet with its headers): send
+    // it in one go, without a pipe's listeners; done when the client's response is.
+    ctx.res.end(res.read() ?? undefined);
+    return responseClosed(ctx);
+  }
   return pipeBody(ctx, res);
 };
+
+/** Resolves once the client's response is closed (sent, or the client left). */
+function responseClosed(ctx: ProxyContext): Promise<void> | undefined {
+  const to = ctx.res;
+  if (to.closed) return;
+  return new Promise((resolve) => to.once('close', resolve));
+}

@@ -1,13 +1,14 @@
-import { requestLogger, type Logger, type Metrics } from '../observability/index.js';
+import { requestLine, type Logger, type Metrics } from '../observability/index.js';
 import type { RequestRecord } from '../proxy/index.js';
 
 /**
- * What happens when a proxied request ends: one metric (and a count in the console's last hour) and one log line (through the
- * non-redacting request logger: a RequestRecord holds no secret by construction), and a warning
- * when the upstream's clock disagrees with ours (the proxy then signs on the upstream's clock).
+ * What happens when a proxied request ends: one metric (and a count in the console's last hour),
+ * one log line (written by requestLine, which does not redact: a RequestRecord holds no secret by
+ * construction), and a warning when the upstream's clock disagrees with ours (the proxy then signs
+ * on the upstream's clock).
  */
 export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRecord) => void {
-  const lines = requestLogger(logger);
+  const line = requestLine(logger, 'request');
   const byStatus = new Map<number, { inc(): void }>();
   return (record) => {
     let counter = byStatus.get(record.status);
@@ -17,8 +18,9 @@ export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRe
     }
     counter.inc();
     metrics.recentRequests.record(record.error ?? String(record.status), record.latencyMs);
-    lines.info(record, 'request');
+    line(record);
     if (record.clockSkewS !== undefined) {
+      line.flush();
       logger.warn(
         { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
         `the upstream refused a signature as outside its 5 minutes: this machine's clock is about ${record.clockSkewS} s behind the gateway's; requests are now signed on the gateway's clock (this one was sent again); fix this machine's time (NTP)`,

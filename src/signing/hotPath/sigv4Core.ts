@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 
 export const algorithm = 'AWS4-HMAC-SHA256';
@@ -22,6 +23,17 @@ export function deriveSigningKey(
   return key as Buffer;
 }
 
+// node:crypto's one-shot hash (Node >= 20.12) spares a Hash object per request.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
+  .hash;
+
+/** Hex SHA-256 of a UTF-8 string. */
+function sha256Hex(text: string): string {
+  return oneShot
+    ? oneShot('sha256', text, 'hex')
+    : createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /** The signature of a canonical request: HMAC of the string to sign with the signing key. */
 export function signature(
   signingKey: Buffer,
@@ -29,7 +41,7 @@ export function signature(
   scope: string,
   canonicalRequest: string,
 ): string {
-  const hashed = createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
+  const hashed = sha256Hex(canonicalRequest);
   const stringToSign = `${algorithm}\n${longDate}\n${scope}\n${hashed}`;
   return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }

@@ -1,0 +1,66 @@
+/**
+ * Before/after for one change on the hot path: the same proxy (scribe-sigv4, LOG_LEVEL=info)
+ * from two builds, side by side in one run, each alone on CPU 0, under wrk on CPU 1, windows
+ * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps).
+ *   node dist/bench/compareBuilds.js <dist of build A> <dist of build B> [rounds]
+ * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for another bench/servers.ts target.)
+ * A build's dist must resolve this checkout's node_modules (a copy under a directory holding a
+ * node_modules link to it will do).
+ */
+import { join, resolve } from 'node:path';
+import { load, workloads as allWorkloads } from './load.js';
+import { pin, startServer } from './processes.js';
+import { requireWrk } from './wrk.js';
+
+const [distA = '', distB = '', roundsArg = '5'] = process.argv.slice(2);
+const rounds = Number(roundsArg);
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
+const kind = process.env['BENCH_KIND'] ?? 'scribe-sigv4';
+// BENCH_WORKLOAD=GET or POST: only that workload.
+const only = process.env['BENCH_WORKLOAD'];
+const workloads = allWorkloads.filter((w) => !only || w.method === only);
+requireWrk();
+pin(process.pid, 1);
+const upstream = await startServer('upstream', 1);
+const builds = [distA, distB].map((dist) => join(resolve(dist), 'bench', 'servers.js'));
+const servers = [];
+for (const script of builds) servers.push(await startServer(kind, 0, upstream.url, {}, script));
+const results = new Map<string, Array<{ cpuUs: number; rps: number }>>();
+for (const workload of workloads)
+  for (const server of servers)
+    await load(server.url, workload, { connections: 20, seconds: 1, proxyPid: server.child.pid });
+for (let round = 0; round < rounds; round++) {
+  for (const workload of workloads) {
+    for (let i = 0; i < servers.length; i++) {
+      const which = (i + round) % servers.length;
+      const server = servers[which];
+      if (!server) continue;
+      const r = await load(server.url, workload, {
+        connections: 20,
+        seconds,
+        proxyPid: server.child.pid,
+      });
+      const key = `${workload.name}|${which === 0 ? 'A' : 'B'}`;
+      results.set(key, [...(results.get(key) ?? []), r]);
+      process.stderr.write(`${key}: ${r.cpuUs.toFixed(1)} µs/req, ${r.rps.toFixed(0)} rps\n`);
+    }
+  }
+}
+for (const s of [upstream, ...servers]) s.child.kill();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+for (const workload of workloads) {
+  const row = (label: 'A' | 'B') => {
+    const runs = results.get(`${workload.name}|${label}`) ?? [];
+    return {
+      cpu: Math.min(...runs.map((r) => r.cpuUs)),
+      cpuMedian: median(runs.map((r) => r.cpuUs)),
+      rps: median(runs.map((r) => r.rps)),
+    };
+  };
+  const a = row('A');
+  const b = row('B');
+  process.stdout.write(
+    `${workload.name}: A ${a.cpu.toFixed(1)} µs/req (median ${a.cpuMedian.toFixed(1)}, ${a.rps.toFixed(0)} rps); B ${b.cpu.toFixed(1)} µs/req (median ${b.cpuMedian.toFixed(1)}, ${b.rps.toFixed(0)} rps); B - A ${(b.cpu - a.cpu).toFixed(1)} µs\n`,
+  );
+}
+process.exit(0);
