@@ -6,14 +6,16 @@ export function consoleCookieName(tls: boolean): string {
 const names = new Set([consoleCookieName(false), consoleCookieName(true)]);
 
 /**
- * A `Cookie` header without the console's session cookie (undefined when nothing else is left).
+ * A `Cookie` header without the console's session cookie (undefined when nothing else is left;
+ * unchanged when it had none).
  * Browsers send a host's cookies to every port of it, so the console's reaches the proxy's port
  * too: the proxy must not pass it on to the upstream.
  */
 export function withoutConsoleCookie(header: string): string | undefined {
-  const kept = header
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part !== '' && !names.has(part.slice(0, part.indexOf('=')).trim()));
+  const parts = header.split(';').map((part) => part.trim());
+  const isConsole = (part: string) => names.has(part.slice(0, part.indexOf('=')).trim());
+  // A header without the console's cookie goes on byte for byte, as any other header does.
+  if (!parts.some(isConsole)) return header;
+  const kept = parts.filter((part) => part !== '' && !isConsole(part));
   return kept.length > 0 ? kept.join('; ') : undefined;
 }
