@@ -33,7 +33,9 @@ function limit(maxBytes: number): Transform {
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
       if (seen > maxBytes) {
-        callback(new Error(`Cognito's answer is too large (over ${maxBytes} bytes)`));
+        const err = new Error(`Cognito's answer is too large (over ${maxBytes} bytes)`);
+        err.name = 'AnswerTooLargeError';
+        callback(err);
       } else {
         callback(null, chunk);
       }

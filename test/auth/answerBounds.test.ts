@@ -106,8 +106,24 @@ describe('ScribeAuth: what Cognito sends is bounded (lifetimes, answer size)', f
     cognito.bend('InitiateAuth', { kind: 'raw', status: 200, body });
     const err = await login().catch((e: unknown) => e);
     expect(err).to.be.instanceOf(UnexpectedResponseError);
-    expect((err as Error).message).to.match(/too large/);
+    expect((err as Error).message).to.match(/TooLarge/);
   });
+
+  for (const status of [200, 400]) {
+    it(`an answer that is no JSON (${status}) fails without quoting its body: it may hold anything`, async function () {
+      const body = 'sid=3f9a1c0b7d';
+      cognito.bend('InitiateAuth', {
+        kind: 'raw',
+        status,
+        body,
+        headers: { 'content-type': 'text/plain' },
+      });
+      const err = await login().catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(Error);
+      expect((err as Error).message).to.include('InitiateAuth failed');
+      expect((err as Error).message).not.to.include('3f9a1c0b7d');
+    });
+  }
 
   it('an answer of a normal size still reads (the bound leaves real answers alone)', async function () {
     const tokens = await login();
