@@ -18,7 +18,11 @@ export function boundAnswerBodies(
       const result = await next(args);
       const response = result.response as { body?: unknown };
       if (response.body instanceof Readable) {
-        response.body = pipeline(response.body, limit(maxAnswerBytes), () => undefined);
+        const limited = pipeline(response.body, limit(maxAnswerBytes), () => undefined);
+        // The SDK reads and handles the body's errors; this keeps a body it never read (an
+        // abort at the deadline) from crashing the process with an unhandled 'error'.
+        limited.on('error', () => undefined);
+        response.body = limited;
       }
       return result;
     },
