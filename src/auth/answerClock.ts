@@ -24,8 +24,8 @@ export function recordAnswerClocks(
       const result = await next(args);
       const arrivedAt = Date.now();
       const headers = (result.response as { headers?: Record<string, string | undefined> }).headers;
-      const date = Date.parse(headers?.['date'] ?? '');
-      const offsetMs = Number.isFinite(date) ? clockOffset(arrivedAt, date) : 0;
+      const date = httpDate(headers?.['date']);
+      const offsetMs = date === undefined ? 0 : clockOffset(arrivedAt, date);
       if (result.output && typeof result.output === 'object') {
         clocks.set(result.output, { arrivedAt, offsetMs });
       }
@@ -33,6 +33,19 @@ export function recordAnswerClocks(
     },
     { step: 'initialize', name: 'scribeAnswerClock' },
   );
+}
+
+/** An HTTP date as servers send it (`Sun, 06 Dec 2026 17:25:03 GMT`). */
+const imfFixdate = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * A `Date` header's time, or undefined when it is no HTTP date: Date.parse reads "3000" as the
+ * year 3000, which would make everything Cognito sends look expired on arrival, for ever.
+ */
+function httpDate(value: string | undefined): number | undefined {
+  if (value === undefined || !imfFixdate.test(value)) return undefined;
+  const time = Date.parse(value);
+  return Number.isFinite(time) ? time : undefined;
 }
 
 /** Clocks this close are taken to agree: `Date` itself is only good to a second, plus latency. */
@@ -58,6 +71,18 @@ export function answerClockOf(output: object): AnswerClock {
 /** An absolute time Cognito sent (epoch ms on its clock), on our clock. */
 export function onOurClock(cognitoMs: number, clock: AnswerClock): number {
   return cognitoMs + clock.offsetMs;
+}
+
+/**
+ * The longest Cognito makes anything valid: access and id tokens a day at most, identity pool
+ * credentials an hour. A longer reading (a Date header garbled or years off, an Expiration or
+ * ExpiresIn out of all proportion) would keep a result for years; refreshing early is harmless.
+ */
+export const longestLifetimeMs = { tokens: 24 * 3_600_000, credentials: 3_600_000 } as const;
+
+/** `expiresAt` (our clock), never later than `maxMs` after the answer arrived. */
+export function boundedExpiry(expiresAt: number, clock: AnswerClock, maxMs: number): number {
+  return Math.min(expiresAt, clock.arrivedAt + maxMs);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { recordAnswerClocks } from './answerClock.js';
+import { boundAnswerBodies } from './boundedAnswer.js';
 import { withinDeadline, type CallOptions } from './deadline.js';
 import { InvalidParameterError, toScribeError } from './errors.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
@@ -61,8 +62,10 @@ export class CognitoCalls {
       requestHandler: handler(opts.agents?.cognitoIdentity),
       ...(opts.endpoints?.cognitoIdentity ? { endpoint: opts.endpoints.cognitoIdentity } : {}),
     });
-    recordAnswerClocks(this.idp);
-    recordAnswerClocks(this.identity);
+    for (const client of [this.idp, this.identity]) {
+      recordAnswerClocks(client);
+      boundAnswerBodies(client);
+    }
   }
 
   /** Release the HTTP agents behind the clients. */

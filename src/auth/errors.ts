@@ -230,7 +230,9 @@ export function toScribeError(err: unknown, operation: string): ScribeAuthError 
       ? 'NotAuthorizedException'
       : name;
   const mapped = byCognitoName[effectiveName];
-  const detail = message ? `${name}: ${message}` : name;
+  // Cognito's own errors (`...Exception`) carry its message; anything else (an answer the SDK
+  // could not parse) is named only: JSON.parse quotes a short body whole, and it may hold anything.
+  const detail = message && name.endsWith('Exception') ? `${name}: ${message}` : name;
   if (mapped) {
     return new mapped.type(`${operation} failed (${detail}); ${mapped.advice}`, {
       cause: err,

@@ -1,5 +1,11 @@
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { answerClockOf, onOurClock, requireValidOnArrival } from './answerClock.js';
+import {
+  answerClockOf,
+  boundedExpiry,
+  longestLifetimeMs,
+  onOurClock,
+  requireValidOnArrival,
+} from './answerClock.js';
 import { requireText, type CognitoCalls } from './cognitoCalls.js';
 import { MissingIdError, UnexpectedResponseError } from './errors.js';
 import type { FederatedCredentials } from './types.js';
@@ -46,9 +52,14 @@ export async function getFederatedCredentials(
       httpStatus: 502,
     });
   }
-  // Expiration is on Cognito's clock: read it against the Date of the answer that carried it.
+  // Expiration is on Cognito's clock: read it against the Date of the answer that carried it,
+  // and never as more than the hour Cognito gives credentials.
   const clock = answerClockOf(output);
-  const expiration = onOurClock(new Date(c.Expiration).getTime(), clock);
+  const expiration = boundedExpiry(
+    onOurClock(new Date(c.Expiration).getTime(), clock),
+    clock,
+    longestLifetimeMs.credentials,
+  );
   requireValidOnArrival(expiration, clock, 'GetCredentialsForIdentity', 'credentials');
   return {
     accessKeyId: c.AccessKeyId,

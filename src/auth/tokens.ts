@@ -6,7 +6,13 @@ import {
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { onOurClock, requireValidOnArrival, type AnswerClock } from './answerClock.js';
+import {
+  boundedExpiry,
+  longestLifetimeMs,
+  onOurClock,
+  requireValidOnArrival,
+  type AnswerClock,
+} from './answerClock.js';
 import { requireText, type CognitoCalls } from './cognitoCalls.js';
 import { CodeMismatchError, UnexpectedResponseError } from './errors.js';
 import type { Tokens } from './types.js';
@@ -39,7 +45,8 @@ export function tokensFrom(
  * from the answer's arrival) and the `exp` of both tokens (an absolute time on Cognito's clock,
  * read against the answer's Date; read, not verified: Cognito just issued them, and only the
  * schedule depends on it). Some pools (and cognito-local) report an ExpiresIn that does not
- * match the tokens' own lifetime. Tokens not valid on arrival are refused.
+ * match the tokens' own lifetime. Never more than a day (longestLifetimeMs); tokens not valid on
+ * arrival are refused.
  */
 function tokensExpireAt(
   result: AuthenticationResultType,
@@ -55,7 +62,7 @@ function tokensExpireAt(
       // Not a JWT (a test double or an opaque token): ExpiresIn stands.
     }
   }
-  const expiresAt = Math.min(...times);
+  const expiresAt = boundedExpiry(Math.min(...times), clock, longestLifetimeMs.tokens);
   requireValidOnArrival(expiresAt, clock, operation, 'tokens');
   return new Date(expiresAt);
 }

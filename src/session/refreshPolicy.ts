@@ -105,7 +105,12 @@ export function judgeFailure(
  */
 export const forcedRefreshMinAgeMs = 30_000;
 
-/** True when an upstream refusal of something issued at `issuedAt` may force a refresh now. */
+/**
+ * True when an upstream refusal of something issued at `issuedAt` may force a refresh now. Issued
+ * "in the future" means our clock stepped back since: its age is unknown (it may be hours old and
+ * expired for real), so the refusal is believed; what replaces it is dated on the clock as it is.
+ */
 export function mayForceRefresh(issuedAt: number, now: number): boolean {
-  return now - issuedAt >= forcedRefreshMinAgeMs;
+  const ageMs = now - issuedAt;
+  return ageMs < 0 || ageMs >= forcedRefreshMinAgeMs;
 }

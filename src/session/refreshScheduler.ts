@@ -7,6 +7,12 @@
 export const refreshFloorMs = 5_000;
 
 /**
+ * The longest a Node timer counts (2^31-1 ms, about 24.8 days): beyond, it fires after 1 ms, and
+ * a plan that far out re-planned itself in a loop. A refresh that runs early finds nothing due.
+ */
+const longestTimerMs = 2_147_483_647;
+
+/**
  * The one background timer of a session: runs `refresh` at the time last asked for. The timer
  * never keeps the process alive.
  */
@@ -23,7 +29,7 @@ export class RefreshScheduler {
     this.#timer = undefined;
     this.#plannedAt = this.#stopped ? undefined : at;
     if (this.#stopped || at === undefined) return;
-    this.#timer = setTimeout(this.refresh, Math.max(0, at - Date.now()));
+    this.#timer = setTimeout(this.refresh, Math.min(longestTimerMs, Math.max(0, at - Date.now())));
     this.#timer.unref();
   }
 

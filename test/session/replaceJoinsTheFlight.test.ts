@@ -40,6 +40,22 @@ describe('session: a refused token is replaced by one refresh, within the backof
     auth.destroy();
   });
 
+  it('after our clock stepped back an hour (the token looks issued in the future), a refused token is still replaced', async function () {
+    let n = 0;
+    const calls = scriptCognito(() => [200, tokensAnswer(++n, 3600, 'refresh-1')]);
+    const { session, auth } = scriptedSession();
+    await session.start();
+    const refused = await session.accessToken();
+    age(-3_600_000);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => session.replaceAccessToken(refused)),
+    );
+    expect(new Set(answers)).to.deep.equal(new Set(['access-2']));
+    expect(calls['InitiateAuth']).to.equal(2);
+    session.stop();
+    auth.destroy();
+  });
+
   it('50 concurrent replacements of the same refused token cost one refresh', async function () {
     let n = 0;
     const calls = scriptCognito(() => [200, tokensAnswer(++n, 3600, 'refresh-1')]);
