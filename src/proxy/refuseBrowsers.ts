@@ -20,13 +20,16 @@ export const loopbackOnly: BrowserGuard = {
   allowedOrigins: [],
 };
 
-/** The name of a Host header value, lower case, without port or IPv6 brackets. */
-function hostName(host: string): string {
-  const lower = host.toLowerCase();
-  if (lower.startsWith('['))
-    return lower.slice(1, lower.indexOf(']') === -1 ? undefined : lower.indexOf(']'));
-  const colon = lower.lastIndexOf(':');
-  return colon === -1 ? lower : lower.slice(0, colon);
+// RFC 9110's Host: a name or an IPv4 address, or an IPv6 address in brackets, then an optional port.
+const hostSyntax = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9_.-]+))(?::\d{1,5})?$/;
+
+/**
+ * The name of a Host header value, lower case, without port or IPv6 brackets; undefined when it
+ * is not that syntax (`localhost:80@evil.example` names no loopback host).
+ */
+function hostName(host: string): string | undefined {
+  const match = hostSyntax.exec(host.toLowerCase());
+  return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /** True for `localhost` (and its subdomains, which resolve to loopback), 127/8 and ::1. */
@@ -38,8 +41,11 @@ export function isLoopbackName(name: string): boolean {
 
 function hostAllowed(host: string, guard: BrowserGuard): boolean {
   const name = hostName(host);
-  const listed = guard.allowedHosts.some((entry) =>
-    entry.includes(':') && !entry.startsWith('[') ? entry === host.toLowerCase() : entry === name,
+  if (name === undefined) return !guard.loopbackBind && guard.allowedHosts.length === 0;
+  // An entry is a Host as it is written: a name alone matches it on any port, name:port only so.
+  const hostOnly = isIP(name) === 6 ? `[${name}]` : name;
+  const listed = guard.allowedHosts.some(
+    (entry) => entry === hostOnly || entry === host.toLowerCase(),
   );
   if (guard.loopbackBind) return listed || isLoopbackName(name);
   return guard.allowedHosts.length === 0 || listed;
@@ -66,8 +72,9 @@ export function refuseBrowsers(guard: BrowserGuard): Pass {
         `this proxy does not answer to the host name ${JSON.stringify(host.slice(0, 100))} (DNS rebinding protection); add it to PROXY_ALLOWED_HOSTS if clients use it`,
       );
     }
+    // Browsers send one of four values; anything but their own page's or a typed URL's is refused.
     const site = headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') {
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
       throw refused(
         'cross_site_refused',
         `a browser sent this request from another site (Sec-Fetch-Site: ${site}); web pages may not use this proxy`,
