@@ -89,6 +89,32 @@ describe('proxy: requests from browsers and rebinding Host names are refused', f
     );
   });
 
+  it('on another bind with no PROXY_ALLOWED_HOSTS (any Host passes), a browser cannot pass as same-origin: its Host is its own (DNS rebinding)', function () {
+    const open: BrowserGuard = { loopbackBind: false, allowedHosts: [], allowedOrigins: [] };
+    const rebinding = 'rebind.evil.example:8080';
+    // A rebinding page's POST carries its own origin, its GET only Sec-Fetch-Site: same-origin.
+    expect(verdict(open, { host: rebinding, origin: `http://${rebinding}` })).to.equal(
+      'origin_refused',
+    );
+    expect(verdict(open, { host: rebinding, 'sec-fetch-site': 'same-origin' })).to.equal(
+      'cross_site_refused',
+    );
+    // A user typing the URL, a legacy client, and a listed origin still pass.
+    expect(verdict(open, { host: rebinding, 'sec-fetch-site': 'none' })).to.equal('ok');
+    expect(verdict(open, { host: rebinding })).to.equal('ok');
+    const app = { ...open, allowedOrigins: ['https://app.example'] };
+    expect(verdict(app, { host: rebinding, origin: 'https://app.example' })).to.equal('ok');
+    // Where the proxy knows its names, same-origin on one of them passes as before.
+    const listed = { ...open, allowedHosts: ['scribe-proxy'] };
+    expect(
+      verdict(listed, {
+        host: 'scribe-proxy:8080',
+        origin: 'http://scribe-proxy:8080',
+        'sec-fetch-site': 'same-origin',
+      }),
+    ).to.equal('ok');
+  });
+
   it('a Host that is not a host name or address with an optional port is refused, whatever loopback name it contains', function () {
     const listed = { ...loopback, allowedHosts: ['scribe-proxy'] };
     for (const host of [
