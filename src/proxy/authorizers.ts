@@ -115,6 +115,9 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
       return session.credentials(ctx.signal).then((credentials) => sign(ctx, credentials));
     },
     judge(res, body) {
+      // API Gateway marks every refusal it makes itself (x-amzn-ErrorType); a backend's own 403
+      // carries no such mark and went through already: never sent twice, whatever its body says.
+      if (res.headers['x-amzn-errortype'] === undefined) return { kind: 'final' };
       const text = body.toString('utf8');
       if (skewed.test(text)) {
         return { kind: 'clock-skew', offsetMs: gatewayClockOffset(res, text, clockOffsetMs) };

@@ -76,7 +76,11 @@ describe("faults: the gateway's clock differs from this machine's (sigv4)", func
       let refusals = 0;
       world.upstream.respond = (_arrival, res) => {
         if (refusals++ > 0) return false;
-        res.writeHead(403, { 'content-type': 'application/json', date });
+        res.writeHead(403, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'InvalidSignatureException',
+          date,
+        });
         res.end(
           '{"message":"Signature expired: 20261206T120000Z is now earlier than 20261206T120000Z (20261206T120500Z - 5 min.)"}',
         );
@@ -99,4 +103,23 @@ describe("faults: the gateway's clock differs from this machine's (sigv4)", func
       }
     });
   }
+  it('a backend\'s own 403 saying "Signature expired" (no x-amzn-ErrorType) goes back as it came: a POST reaches the backend once', async function () {
+    const { service } = await world.proxy();
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(403, { 'content-type': 'application/json', 'x-backend': 'own' });
+      res.end(
+        `{"message":"Signature expired: 20261206T120000Z is now earlier than 20261206T120000Z (20261206T120500Z - 5 min.)"}`,
+      );
+      return true;
+    };
+    try {
+      const answer = await call(service.proxyUrl, { method: 'POST', path: '/own', body: 'once' });
+      expect(answer.status).to.equal(403);
+      expect(answer.headers['x-backend']).to.equal('own');
+      expect(world.upstream.arrivals).to.have.length(1);
+    } finally {
+      world.upstream.respond = undefined;
+      await service.close(1000);
+    }
+  });
 });
