@@ -33,6 +33,14 @@ export function readEgress(env: NodeJS.ProcessEnv): { egress: EgressProxy; probl
     try {
       const parsed = new URL(value.includes('://') ? value : `http://${value}`);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+      try {
+        decodeURIComponent(parsed.username);
+        decodeURIComponent(parsed.password);
+      } catch {
+        problems.push(
+          `invalid setting: ${name}'s user name or password must be percent-encoded (%40 for @, %25 for %)`,
+        );
+      }
     } catch {
       problems.push(`invalid setting: ${name} must be an http(s) proxy URL or host:port`);
     }

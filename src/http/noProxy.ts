@@ -61,7 +61,10 @@ export function parseNoProxyEntry(raw: string): NoProxyEntry {
   const port = colon === -1 ? undefined : portOf(entry.slice(colon + 1), raw);
   if (isIP(name) === 4) return addressEntry(name, undefined, raw, port);
   const domain = name.replace(/^\*?\./, '');
-  if (!hostName.test(domain) || domain.length > 253) {
+  // A name whose last label is a number is read by URLs as an IPv4 address (0x7f.1 is 127.0.0.1)
+  // or refused (999.1.1.1): as a domain it would never match.
+  const numeric = /(?:^|\.)(?:\d+|0x[0-9a-f]*)$/.test(domain);
+  if (!hostName.test(domain) || domain.length > 253 || numeric) {
     throw new NoProxyEntryError(`${raw}: not a host name, IP address or CIDR`);
   }
   return { kind: 'domain', domain, port };

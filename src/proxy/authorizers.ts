@@ -58,15 +58,25 @@ const staleToken = /security token included in the request is (expired|invalid)/
 // signing on the gateway's clock does.
 const skewed = /signature expired|signature not yet current/i;
 
+// A gateway clock further from ours than this is not believed: a `Date` that lies (or is years
+// away) would otherwise set the clock every later signature is made on, even past year 9999,
+// where no signature can be written and nothing would ever correct it.
+const maxClockOffsetMs = 24 * 60 * 60 * 1000;
+
 /**
  * How far the gateway's clock is ahead of ours, from the `Date` of its refusal (as AWS SDKs read
  * it), else from the times in its message added to the offset the request was signed with.
+ * Undefined when it did not say, or says a day or more.
  */
 function gatewayClockOffset(res: IncomingMessage, text: string, signedWithMs: number) {
   const date = Date.parse(res.headers.date ?? '');
-  if (Number.isFinite(date)) return date - Date.now();
   const skewS = clockSkewSeconds(text);
-  return skewS === undefined ? undefined : signedWithMs + skewS * 1000;
+  const offset = Number.isFinite(date)
+    ? date - Date.now()
+    : skewS === undefined
+      ? undefined
+      : signedWithMs + skewS * 1000;
+  return offset !== undefined && Math.abs(offset) < maxClockOffsetMs ? offset : undefined;
 }
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
@@ -105,6 +115,9 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
       return session.credentials(ctx.signal).then((credentials) => sign(ctx, credentials));
     },
     judge(res, body) {
+      // API Gateway marks every refusal it makes itself (x-amzn-ErrorType); a backend's own 403
+      // carries no such mark and went through already: never sent twice, whatever its body says.
+      if (res.headers['x-amzn-errortype'] === undefined) return { kind: 'final' };
       const text = body.toString('utf8');
       if (skewed.test(text)) {
         return { kind: 'clock-skew', offsetMs: gatewayClockOffset(res, text, clockOffsetMs) };

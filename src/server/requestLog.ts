@@ -21,9 +21,12 @@ export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRe
     line(record);
     if (record.clockSkewS !== undefined) {
       line.flush();
+      const adopted = Number.isFinite(record.clockSkewS);
       logger.warn(
         { event: 'clock-skew', requestId: record.requestId, skewS: record.clockSkewS },
-        `the upstream refused a signature as outside its 5 minutes: this machine's clock is about ${record.clockSkewS} s behind the gateway's; requests are now signed on the gateway's clock (this one was sent again); fix this machine's time (NTP)`,
+        adopted
+          ? `the upstream refused a signature as outside its 5 minutes: this machine's clock is about ${record.clockSkewS} s behind the gateway's; requests are now signed on the gateway's clock (this one was sent again); fix this machine's time (NTP)`
+          : "the upstream refused a signature as outside its 5 minutes, but its clock is unreadable or a day or more away: not adopted, this request was not sent again; check this machine's time (NTP)",
       );
     }
   };

@@ -73,4 +73,24 @@ describe('egress proxy choice (as curl reads the environment)', function () {
       1,
     );
   });
+  it('a proxy user name or password that is not valid percent-encoding is a problem at start, not a failure per request', function () {
+    const { problems } = readEgress({
+      HTTP_PROXY: 'http://us%zzer:pw@proxy:3128',
+      HTTPS_PROXY: 'http://user:p%@proxy:3128',
+    });
+    expect(problems.join('\n')).to.include('HTTP_PROXY').and.to.include('HTTPS_PROXY');
+    expect(problems.join('\n')).to.not.include('pw');
+    expect(readEgress({ HTTP_PROXY: 'http://us%40er:p%3Aw@proxy:3128' }).problems).to.deep.equal(
+      [],
+    );
+  });
+
+  it('NO_PROXY: a name that ends in a number is no host name (a URL reads it as an IPv4 address or refuses it), so it is a problem', function () {
+    for (const entry of ['999.1.1.1', '1.2.3', '0x7f.1', '10.0.0.1.', 'host.123']) {
+      expect(readEgress({ NO_PROXY: entry }).problems, entry).to.have.length(1);
+    }
+    expect(
+      readEgress({ NO_PROXY: 'host123.example,123host.example,1.2.3.4' }).problems,
+    ).to.deep.equal([]);
+  });
 });

@@ -169,7 +169,11 @@ describe('the proxy keeps one session alive (sigv4)', function () {
     it('replays at most once, then passes the second rejection through', async function () {
       const { service } = await world.proxy();
       world.upstream.respond = (_arrival, res) => {
-        res.writeHead(403, { 'content-type': 'application/json' });
+        // As API Gateway refuses: its own refusals carry x-amzn-ErrorType.
+        res.writeHead(403, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'ForbiddenException',
+        });
         res.end(JSON.stringify({ message: apiGatewayMessages.expiredToken }));
         return true;
       };

@@ -76,10 +76,81 @@ describe('proxy: requests from browsers and rebinding Host names are refused', f
     expect(verdict(listed, { host: 'scribe-proxy:8080' })).to.equal('ok');
     expect(verdict(listed, { host: 'localhost:8080' })).to.equal('host_refused');
     expect(verdict(listed, { host: 'rebind.evil.example' })).to.equal('host_refused');
+    // IPv6 entries, written as a Host carries them (in brackets), with or without a port.
+    const v6 = { ...open, allowedHosts: ['[fd00::1]', '[fd00::2]:8080'] };
+    expect(verdict(v6, { host: '[fd00::1]:8080' })).to.equal('ok');
+    expect(verdict(v6, { host: '[FD00::1]' })).to.equal('ok');
+    expect(verdict(v6, { host: '[fd00::2]:8080' })).to.equal('ok');
+    expect(verdict(v6, { host: '[fd00::2]:9090' })).to.equal('host_refused');
+    expect(verdict(v6, { host: '[fd00::3]' })).to.equal('host_refused');
     // Browsers are refused on every bind.
     expect(verdict(open, { host: 'x', 'sec-fetch-site': 'cross-site' })).to.equal(
       'cross_site_refused',
     );
+  });
+
+  it('on another bind with no PROXY_ALLOWED_HOSTS (any Host passes), a browser cannot pass as same-origin: its Host is its own (DNS rebinding)', function () {
+    const open: BrowserGuard = { loopbackBind: false, allowedHosts: [], allowedOrigins: [] };
+    const rebinding = 'rebind.evil.example:8080';
+    // A rebinding page's POST carries its own origin, its GET only Sec-Fetch-Site: same-origin.
+    expect(verdict(open, { host: rebinding, origin: `http://${rebinding}` })).to.equal(
+      'origin_refused',
+    );
+    expect(verdict(open, { host: rebinding, 'sec-fetch-site': 'same-origin' })).to.equal(
+      'cross_site_refused',
+    );
+    // A user typing the URL, a legacy client, and a listed origin still pass.
+    expect(verdict(open, { host: rebinding, 'sec-fetch-site': 'none' })).to.equal('ok');
+    expect(verdict(open, { host: rebinding })).to.equal('ok');
+    const app = { ...open, allowedOrigins: ['https://app.example'] };
+    expect(verdict(app, { host: rebinding, origin: 'https://app.example' })).to.equal('ok');
+    // Where the proxy knows its names, same-origin on one of them passes as before.
+    const listed = { ...open, allowedHosts: ['scribe-proxy'] };
+    expect(
+      verdict(listed, {
+        host: 'scribe-proxy:8080',
+        origin: 'http://scribe-proxy:8080',
+        'sec-fetch-site': 'same-origin',
+      }),
+    ).to.equal('ok');
+  });
+
+  it('a Host that is not a host name or address with an optional port is refused, whatever loopback name it contains', function () {
+    const listed = { ...loopback, allowedHosts: ['scribe-proxy'] };
+    for (const host of [
+      'localhost:80@evil.example',
+      'a@localhost',
+      '[::1]evil.example',
+      '[::1',
+      '127.0.0.1:8080:evil',
+      'localhost/evil',
+      'localhost:',
+      'localhost:http',
+      ' localhost',
+      '',
+    ]) {
+      expect(verdict(loopback, { host }), host).to.equal('host_refused');
+    }
+    expect(verdict(listed, { host: 'scribe-proxy:8080@evil.example' })).to.equal('host_refused');
+    // Names that merely look like loopback are not: they resolve wherever their owner says.
+    for (const host of [
+      'localhost.',
+      '127.0.0.1.nip.io',
+      '0x7f.1',
+      '127.1',
+      '[::ffff:127.0.0.1]',
+    ]) {
+      expect(verdict(loopback, { host }), host).to.equal('host_refused');
+    }
+  });
+
+  it('only a Sec-Fetch-Site a browser sends for its own or a typed request passes (none, same-origin)', function () {
+    const host = 'localhost:8080';
+    for (const site of ['cross-site, cross-site', 'CROSS-SITE', 'same-site,none', 'garbage']) {
+      expect(verdict(loopback, { host, 'sec-fetch-site': site }), site).to.equal(
+        'cross_site_refused',
+      );
+    }
   });
 
   it('refuses with a 403 that says why', async function () {
