@@ -1,6 +1,6 @@
-import { isChallenge, ScribeAuth } from '../auth/index.js';
+import { isChallenge } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { cognitoAgents } from '../server/index.js';
+import { scribeAuthFor } from '../server/index.js';
 import { readSessionFile } from '../session/index.js';
 
 /** One step of the online check: what was tried, and what came of it. */
@@ -28,22 +28,7 @@ export async function checkOnline(
     });
     return true;
   }
-  const auth = new ScribeAuth({
-    clientId: config.clientId,
-    userPoolId: config.userPoolId,
-    identityPoolId: config.identityPoolId,
-    region: config.region,
-    clientSecret: config.clientSecret,
-    endpoints: {
-      cognitoIdentityProvider: config.cognitoEndpoint,
-      cognitoIdentity: config.identityEndpoint,
-    },
-    agents: cognitoAgents(config, {
-      httpsProxy: config.httpsProxy,
-      httpProxy: config.httpProxy,
-      noProxy: config.noProxy,
-    }),
-  });
+  const auth = scribeAuthFor(config);
   try {
     const fromFile = config.sessionFile ? await readSessionFile(config.sessionFile) : undefined;
     const refreshToken = fromFile?.refreshToken ?? config.refreshToken;

@@ -9,3 +9,4 @@ export { TlsContext, type TlsContextOptions, type ReloadTrigger } from './tlsCon
 export { createAdminApp, type AdminAppOptions } from './adminApp.js';
 export { requestLog } from './requestLog.js';
 export { cognitoAgents } from './cognitoAgents.js';
+export { scribeAuthFor } from './scribeAuthFor.js';

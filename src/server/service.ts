@@ -15,7 +15,7 @@ import {
   upstreamAgent,
   upstreamHostname,
 } from '../proxy/index.js';
-import { cognitoAgents } from './cognitoAgents.js';
+import { scribeAuthFor } from './scribeAuthFor.js';
 import type { EgressProxy } from '../http/index.js';
 import { adminRouter, sessionsRouter } from '../admin/index.js';
 import { createConsole } from '../admin/console/index.js';
@@ -97,19 +97,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     httpProxy: config.httpProxy,
     noProxy: config.noProxy,
   };
-  const auth = new ScribeAuth({
-    clientId: config.clientId,
-    userPoolId: config.userPoolId,
-    identityPoolId: config.identityPoolId,
-    region: config.region,
-    clientSecret: config.clientSecret,
-    endpoints: {
-      cognitoIdentityProvider: config.cognitoEndpoint,
-      cognitoIdentity: config.identityEndpoint,
-    },
-    agents: cognitoAgents(config, egress),
-    requestTimeoutMs: config.cognitoTimeoutMs,
-  });
+  const auth = scribeAuthFor(config);
   const tlsContexts = listenerTls(config, logger, metrics);
   const { proxy: proxyTls, admin: adminTls } = tlsContexts;
   const sessions = await serviceSessions(config, auth, logger, metrics);
