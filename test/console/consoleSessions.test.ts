@@ -36,12 +36,13 @@ describe('console sessions', function () {
     expect(sessions.use(second.id)).to.equal(undefined);
   });
 
-  it('ride a cookie that is HttpOnly and SameSite=Strict; Secure with __Host- under TLS', function () {
-    expect(sessionCookie(false, 'abc', 60)).to.equal(
-      'scribe-console=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60',
+  it('ride a cookie that is HttpOnly and SameSite=Strict; Secure with __Host- under TLS; never kept on disk', function () {
+    expect(sessionCookie(false, 'abc')).to.equal(
+      'scribe-console=abc; Path=/; HttpOnly; SameSite=Strict',
     );
-    expect(sessionCookie(true, 'abc', 60)).to.equal(
-      '__Host-scribe-console=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure',
+    expect(sessionCookie(true, 'abc')).to.equal(
+      '__Host-scribe-console=abc; Path=/; HttpOnly; SameSite=Strict; Secure',
     );
+    expect(sessionCookie(false, '', 0)).to.include('Max-Age=0');
   });
 });

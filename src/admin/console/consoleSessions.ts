@@ -89,9 +89,4 @@ export class ConsoleSessions {
   end(id: string): void {
     this.#sessions.delete(id);
   }
-
-  /** Seconds a cookie should live: the absolute limit (the server enforces both). */
-  get cookieMaxAgeS(): number {
-    return Math.floor(this.#limits.absoluteMs / 1000);
-  }
 }

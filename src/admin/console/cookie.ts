@@ -3,9 +3,14 @@ import { consoleCookieName } from '../../http/index.js';
 /** The console's cookie name: with TLS, `__Host-` (Secure, Path=/, no Domain). */
 export const cookieName = consoleCookieName;
 
-/** `Set-Cookie` for a session id (HttpOnly, SameSite=Strict; Secure with TLS). */
-export function sessionCookie(tls: boolean, id: string, maxAgeS: number): string {
-  const flags = ['Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeS}`];
+/**
+ * `Set-Cookie` for a session id (HttpOnly, SameSite=Strict; Secure with TLS). Without `maxAgeS`
+ * it is a browser-session cookie, never written to disk: the server ends the console session
+ * after its idle and absolute limits anyway.
+ */
+export function sessionCookie(tls: boolean, id: string, maxAgeS?: number): string {
+  const flags = ['Path=/', 'HttpOnly', 'SameSite=Strict'];
+  if (maxAgeS !== undefined) flags.push(`Max-Age=${maxAgeS}`);
   if (tls) flags.push('Secure');
   return [`${cookieName(tls)}=${id}`, ...flags].join('; ');
 }

@@ -131,7 +131,7 @@ export function createConsole(options: ConsoleOptions): Router {
     if (typeof token === 'string' && token.length <= 512 && isAdminToken(token.trim())) {
       throttle.succeeded(address);
       const session = sessions.create();
-      res.setHeader('set-cookie', sessionCookie(tls, session.id, sessions.cookieMaxAgeS));
+      res.setHeader('set-cookie', sessionCookie(tls, session.id));
       options.onAction?.('console-sign-in', 'ok');
       return res.redirect(303, '/');
     }
