@@ -97,6 +97,12 @@ export function requireValidOnArrival(
   what: string,
 ): void {
   if (expiresAt > clock.arrivedAt) return;
+  if (!Number.isFinite(expiresAt)) {
+    throw new UnexpectedResponseError(
+      `${operation}: Cognito sent ${what} with an expiry that cannot be read`,
+      { httpStatus: 502 },
+    );
+  }
   throw new UnexpectedResponseError(
     `${operation}: Cognito sent ${what} that had already expired when they arrived`,
     { httpStatus: 502 },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ScribeAuth, UnexpectedResponseError, isChallenge } from '../../src/index.js';
-import { clockOffset } from '../../src/auth/answerClock.js';
+import { clockOffset, requireValidOnArrival } from '../../src/auth/answerClock.js';
 import { ScriptedCognito } from '../support/scriptedCognitoServer.js';
 
 const hour = 3_600_000;
@@ -47,6 +47,18 @@ describe("ScribeAuth: expiry read on Cognito's clock, and refused when past on a
     expect(clockOffset(10_000, 11_999)).to.equal(0);
     expect(clockOffset(7_200_000, 0)).to.equal(7_199_500);
     expect(clockOffset(0, 7_200_000)).to.equal(-7_200_500);
+  });
+
+  it('an expiry that cannot be read (ExpiresIn not a number) says so, not "already expired"', function () {
+    const clock = { arrivedAt: Date.now(), offsetMs: 0 };
+    expect(() => requireValidOnArrival(Number.NaN, clock, 'InitiateAuth', 'tokens'))
+      .to.throw(UnexpectedResponseError)
+      .with.property('message')
+      .that.matches(/an expiry that cannot be read/);
+    expect(() => requireValidOnArrival(clock.arrivedAt - 1, clock, 'InitiateAuth', 'tokens'))
+      .to.throw(UnexpectedResponseError)
+      .with.property('message')
+      .that.matches(/already expired/);
   });
 
   it('tokens already expired on arrival are an UnexpectedResponseError', async function () {
