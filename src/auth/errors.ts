@@ -258,7 +258,10 @@ export function toScribeError(err: unknown, operation: string): ScribeAuthError 
           : code
         : status !== undefined
           ? `HTTP ${status}`
-          : name;
+          : // Our own deadline's message names COGNITO_TIMEOUT_MS's value.
+            name === 'TimeoutError' && message.startsWith('Cognito gave no complete answer')
+            ? `${name}: ${message}`
+            : name;
     return new ServiceUnavailableError(
       `${operation} failed (${summary}); Cognito could not be reached or failed, retry later`,
       { cause: err, httpStatus: 502, cognitoName: mapped ? name : undefined },

@@ -139,7 +139,21 @@ export function authFrom(values: Record<string, string | undefined>): ScribeAuth
       },
       egressSettings(),
     ),
+    requestTimeoutMs: cognitoTimeoutMs(),
   });
+}
+
+/** COGNITO_TIMEOUT_MS, read and checked as `serve` reads it; a problem is a usage error. */
+function cognitoTimeoutMs(): number | undefined {
+  const raw = environmentWithDotEnv()['COGNITO_TIMEOUT_MS']?.trim();
+  if (!raw) return undefined;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms < 1 || ms > 600_000) {
+    throw new UsageError(
+      'COGNITO_TIMEOUT_MS must be a whole number from 1 to 600000; for example COGNITO_TIMEOUT_MS=10000',
+    );
+  }
+  return ms;
 }
 
 /** The egress proxy settings, read and checked as `serve` reads them; a problem is a usage error. */
