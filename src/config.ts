@@ -215,11 +215,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
   // A bearer token is compared byte for byte: whitespace around it (the newline `kubectl create
   // secret --from-file` keeps) is trimmed, whitespace inside it or too little variety refused.
-  const token = (name: Variable, raw: string | undefined): string | undefined => {
+  const token = (name: SecretVariable, raw: string | undefined): string | undefined => {
     if (raw === undefined || raw === '') return undefined;
     const value = raw.trim();
     const problem = tokenProblem(value);
-    if (problem) problems.push(`invalid setting: ${name} ${problem}`);
+    // A token from a file is named with the variable that gave it, not as if set directly.
+    const fileVariable = secretFileVariables[name];
+    const from = env[fileVariable]?.trim() ? ` (read from the file ${fileVariable} names)` : '';
+    if (problem) problems.push(`invalid setting: ${name}${from} ${problem}`);
     return value || undefined;
   };
   const host = (name: Variable): string => {

@@ -112,7 +112,14 @@ export class Session {
    */
   act(job: (data: Readonly<SessionData>) => Promise<SessionChange>): Promise<SessionStatus> {
     return this.#flight.exclusive(async () => {
-      await this.#apply(await job(this.#data));
+      try {
+        await this.#apply(await job(this.#data));
+      } catch (err) {
+        // Nothing changes, but the plan is made again: a planned refresh that fell due while the
+        // job ran found the flight busy, and would otherwise never run.
+        this.#plan();
+        throw err;
+      }
       return this.status();
     });
   }
@@ -217,15 +224,19 @@ export class Session {
     if (this.#discarded) return;
     const before = this.#data.refreshToken;
     this.#data = { ...this.#data, ...change };
-    if (this.#options.proactive !== false) {
-      // After a failure the backoff keeps its own times; a plan from expiry has the floor.
-      const next = this.refresher.nextRefreshAt(this.#data);
-      if (this.#data.retryAt > 0) this.#scheduler.at(next);
-      else this.#scheduler.due(next);
-    }
+    this.#plan();
     if ('refreshToken' in change && change.refreshToken !== before) {
       await this.#reportRefreshToken(change.refreshToken);
     }
+  }
+
+  /** Plan the next background refresh from what is held (the one timer, replaced). */
+  #plan(): void {
+    if (this.#discarded || this.#options.proactive === false) return;
+    // After a failure the backoff keeps its own times; a plan from expiry has the floor.
+    const next = this.refresher.nextRefreshAt(this.#data);
+    if (this.#data.retryAt > 0) this.#scheduler.at(next);
+    else this.#scheduler.due(next);
   }
 
   async #reportRefreshToken(token: string | undefined): Promise<void> {

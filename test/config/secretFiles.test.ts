@@ -68,6 +68,20 @@ describe('secrets from files (*_FILE)', function () {
     expect(found.join('\n')).to.not.include('from-the-file');
   });
 
+  it('a weak token read from a file is named with the file variable that gave it', async function () {
+    const file = join(dir, 'short-admin-token');
+    await writeFile(file, 'too-short\n', { mode: 0o600 });
+    let message = '';
+    try {
+      loadConfig({ ...minimal, ADMIN_TOKEN_FILE: file });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).to.include(
+      'ADMIN_TOKEN (read from the file ADMIN_TOKEN_FILE names) must be at least 16 characters',
+    );
+  });
+
   it('per-client mode refuses the account secrets in their file form too', async function () {
     const { SCRIBE_USERNAME: _u, SCRIBE_PASSWORD: _p, ...pools } = minimal;
     const file = join(dir, 'pw');
