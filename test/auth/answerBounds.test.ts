@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { UnsecuredJWT } from 'jose';
 import { ScribeAuth, UnexpectedResponseError, isChallenge } from '../../src/index.js';
+import { scribeAuthOn } from '../support/scriptedAuth.js';
 import { ScriptedCognito } from '../support/scriptedCognitoServer.js';
 
 const hour = 3_600_000;
@@ -46,11 +47,7 @@ describe('ScribeAuth: what Cognito sends is bounded (lifetimes, answer size)', f
   beforeEach(async function () {
     cognito = await new ScriptedCognito().start();
     cognito.addUser('ann', 'Ann-Passw0rd!');
-    auth = new ScribeAuth({
-      clientId: 'client',
-      userPoolId: 'eu-west-2_scripted',
-      identityPoolId: 'eu-west-2:scripted',
-      endpoints: { cognitoIdentityProvider: cognito.url, cognitoIdentity: cognito.url },
+    auth = scribeAuthOn(cognito, {
       retry: { attempts: 1 },
     });
   });

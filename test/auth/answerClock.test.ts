@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ScribeAuth, UnexpectedResponseError, isChallenge } from '../../src/index.js';
 import { clockOffset, requireValidOnArrival } from '../../src/auth/answerClock.js';
+import { scribeAuthOn } from '../support/scriptedAuth.js';
 import { ScriptedCognito } from '../support/scriptedCognitoServer.js';
 
 const hour = 3_600_000;
@@ -12,12 +13,7 @@ describe("ScribeAuth: expiry read on Cognito's clock, and refused when past on a
   beforeEach(async function () {
     cognito = await new ScriptedCognito().start();
     cognito.addUser('ann', 'Ann-Passw0rd!');
-    auth = new ScribeAuth({
-      clientId: 'client',
-      userPoolId: 'eu-west-2_scripted',
-      identityPoolId: 'eu-west-2:scripted',
-      endpoints: { cognitoIdentityProvider: cognito.url, cognitoIdentity: cognito.url },
-    });
+    auth = scribeAuthOn(cognito);
   });
   afterEach(async function () {
     auth.destroy();

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ScribeAuth, ServiceUnavailableError, isChallenge } from '../../src/index.js';
+import { scribeAuthOn } from '../support/scriptedAuth.js';
 import { ScriptedCognito } from '../support/scriptedCognitoServer.js';
 
 describe('ScribeAuth: one deadline per Cognito call, connect to the last byte', function () {
@@ -9,11 +10,7 @@ describe('ScribeAuth: one deadline per Cognito call, connect to the last byte', 
   beforeEach(async function () {
     cognito = await new ScriptedCognito().start();
     cognito.addUser('ann', 'Ann-Passw0rd!');
-    auth = new ScribeAuth({
-      clientId: 'client',
-      userPoolId: 'eu-west-2_scripted',
-      identityPoolId: 'eu-west-2:scripted',
-      endpoints: { cognitoIdentityProvider: cognito.url, cognitoIdentity: cognito.url },
+    auth = scribeAuthOn(cognito, {
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       requestTimeoutMs: 300,
     });

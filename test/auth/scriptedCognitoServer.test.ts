@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ScribeAuth, isChallenge } from '../../src/index.js';
+import { scribeAuthOn } from '../support/scriptedAuth.js';
 import { ScriptedCognito } from '../support/scriptedCognitoServer.js';
 
 describe('the scripted Cognito speaks what the AWS SDK speaks', function () {
@@ -9,12 +10,7 @@ describe('the scripted Cognito speaks what the AWS SDK speaks', function () {
   beforeEach(async function () {
     cognito = await new ScriptedCognito().start();
     cognito.addUser('Ann', 'Ann-Passw0rd!');
-    auth = new ScribeAuth({
-      clientId: 'client',
-      userPoolId: 'eu-west-2_scripted',
-      identityPoolId: 'eu-west-2:scripted',
-      endpoints: { cognitoIdentityProvider: cognito.url, cognitoIdentity: cognito.url },
-    });
+    auth = scribeAuthOn(cognito);
   });
   afterEach(async function () {
     auth.destroy();
