@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { ScribeAuth } from '../../src/index.js';
 import { Session } from '../../src/session/index.js';
 import { apiGatewayMessages } from '../support/verifySigV4.js';
 import { jumpClock } from '../support/clockJump.js';
 import { call } from '../support/http.js';
-import { identityPoolId, World } from '../support/world.js';
+import { World } from '../support/world.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,15 +45,7 @@ describe('the proxy keeps one session alive (sigv4)', function () {
     });
 
     it('200 concurrent requests at the moment of expiry cause exactly one refresh', async function () {
-      const auth = new ScribeAuth({
-        clientId: world.pool.clientId,
-        userPoolId: world.pool.userPoolId,
-        identityPoolId,
-        endpoints: {
-          cognitoIdentityProvider: world.cognito.endpoint,
-          cognitoIdentity: world.emulator.endpoint,
-        },
-      });
+      const auth = world.auth();
       // On-demand only, so the burst (not a timer) meets the expiry.
       const session = new Session({
         auth,
@@ -80,15 +71,7 @@ describe('the proxy keeps one session alive (sigv4)', function () {
       const { service } = await world.proxy({ REFRESH_MARGIN_S: '1' });
       await service.close(1000);
       const before = { ...world.emulator.calls };
-      const auth = new ScribeAuth({
-        clientId: world.pool.clientId,
-        userPoolId: world.pool.userPoolId,
-        identityPoolId,
-        endpoints: {
-          cognitoIdentityProvider: world.cognito.endpoint,
-          cognitoIdentity: world.emulator.endpoint,
-        },
-      });
+      const auth = world.auth();
       const session = new Session({
         auth,
         mode: 'sigv4',

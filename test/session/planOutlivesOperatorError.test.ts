@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ScribeAuth } from '../../src/index.js';
 import { Session } from '../../src/session/index.js';
-import { identityPoolId, World } from '../support/world.js';
+import { World } from '../support/world.js';
 
 /** Poll `check` until it holds or `ms` pass (generous: the machine may be loaded). */
 async function eventually(check: () => boolean, ms: number): Promise<boolean> {
@@ -27,15 +26,7 @@ describe('session: the planned refresh outlives an operator action that fails', 
   });
 
   it('the refresh planned while an action ran (and failed) is still made, and the status says when', async function () {
-    const auth = new ScribeAuth({
-      clientId: world.pool.clientId,
-      userPoolId: world.pool.userPoolId,
-      identityPoolId,
-      endpoints: {
-        cognitoIdentityProvider: world.cognito.endpoint,
-        cognitoIdentity: world.emulator.endpoint,
-      },
-    });
+    const auth = world.auth();
     const session = new Session({
       auth,
       mode: 'sigv4',

@@ -128,6 +128,19 @@ export class World {
     return { service, config, logs };
   }
 
+  /** A ScribeAuth on this world's user pool and identity pool (the caller destroys it). */
+  auth(): ScribeAuth {
+    return new ScribeAuth({
+      clientId: this.pool.clientId,
+      userPoolId: this.pool.userPoolId,
+      identityPoolId,
+      endpoints: {
+        cognitoIdentityProvider: this.cognito.endpoint,
+        cognitoIdentity: this.emulator.endpoint,
+      },
+    });
+  }
+
   /** Log in directly (not through a proxy). */
   async login(): Promise<Tokens> {
     const auth = new ScribeAuth({
