@@ -41,12 +41,53 @@ function isTlsError(err: NodeJS.ErrnoException): boolean {
   return /^ERR_(TLS|SSL)_/.test(err.code ?? '') || 'library' in err;
 }
 
+/** True when the request carries more than one Host line (Node keeps the first, silently). */
+function hasDuplicateHost(raw: readonly string[]): boolean {
+  let seen = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (seen) return true;
+      seen = true;
+    }
+  }
+  return false;
+}
+
+const duplicateHost = {
+  status: 400,
+  code: 'duplicate_host',
+  message: 'the request has more than one Host header',
+} as const;
+
+/**
+ * RFC 9112 section 3.2: a request with more than one Host line is answered 400. The proxy would
+ * judge the first (the browser guard) while a peer in front may have routed by another.
+ */
+function refuseDuplicateHost(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (!hasDuplicateHost(req.rawHeaders)) {
+      handler(req, res);
+      return;
+    }
+    const body = errorBody(duplicateHost.code, duplicateHost.message);
+    res.writeHead(duplicateHost.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+  };
+}
+
 /** A listener: plain HTTP, or HTTPS. */
 export type Listener = Server | HttpsServer;
 
 /**
- * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed
- * requests get 400 and oversized headers 431, as JSON. With `tls` it serves HTTPS under the same
+ * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed requests and two
+ * Host lines get 400 and oversized headers 431, as JSON. With `tls` it serves HTTPS under the same
  * bounds, and a TLS handshake must finish within the header timeout too.
  */
 export function createHardenedServer(
@@ -60,9 +101,10 @@ export function createHardenedServer(
     // it, a slow client could hold a connection for the timeout plus up to 30 s.
     connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.headersTimeoutMs / 4)),
   };
+  const guarded = refuseDuplicateHost(handler);
   const server = tls
-    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: limits.headersTimeoutMs }, handler)
-    : createServer(options, handler);
+    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: limits.headersTimeoutMs }, guarded)
+    : createServer(options, guarded);
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;

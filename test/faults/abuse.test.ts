@@ -40,6 +40,25 @@ describe('faults: abuse', function () {
     });
   }
 
+  it('refuses a request with two Host lines (RFC 9112) with 400 on both listeners, and nothing is forwarded', async function () {
+    // The guard reads the first Host and a front proxy may route by the last: two is no request.
+    const { service } = await world.proxy();
+    world.upstream.arrivals.length = 0;
+    for (const base of [service.proxyUrl, service.adminUrl]) {
+      const host = new URL(base).host;
+      for (const second of ['evil.example', host]) {
+        const text = await rawExchange(
+          base,
+          `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nhost: ${second}\r\nConnection: close\r\n\r\n`,
+        );
+        expect(text, `${base} ${second}`).to.match(/^HTTP\/1\.1 400/);
+        expect(text).to.include('"code":"duplicate_host"');
+      }
+    }
+    expect(world.upstream.arrivals).to.have.length(0);
+    await service.close(1000);
+  });
+
   it('refuses open-proxy attempts: absolute-form to another host and CONNECT', async function () {
     const { service } = await world.proxy();
     world.upstream.arrivals.length = 0;
