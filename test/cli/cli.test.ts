@@ -76,6 +76,23 @@ describe('the scribe-proxy CLI', function () {
     expect(typo.stderr).to.include("did you mean 'serve'?");
   });
 
+  it('serve refuses arguments by naming the variable to set, and never echoes a value (it may be a password)', async function () {
+    const flag = await run(['serve', '--port', '9000']);
+    expect(flag.code).to.equal(2);
+    expect(flag.stderr).to.include("'--port'").and.include('PROXY_PORT or ADMIN_PORT');
+    const typo = await run(['serve', '--scribe-pasword=hunter2-Secret']);
+    expect(typo.code).to.equal(2);
+    expect(typo.stderr).to.include('SCRIBE_PASSWORD').and.not.include('hunter2');
+    const assignment = await run(['serve', 'SCRIBE_PASSWORD=hunter2-Secret']);
+    expect(assignment.code).to.equal(2);
+    expect(assignment.stderr)
+      .to.include('SCRIBE_PASSWORD=... scribe-proxy serve')
+      .and.not.include('hunter2');
+    const misplaced = await run(['SCRIBE_PASSWORD=hunter2-Secret', 'serve']);
+    expect(misplaced.code).to.equal(2);
+    expect(misplaced.stderr).to.include('unknown command').and.not.include('hunter2');
+  });
+
   it('tokens with --refresh-token refreshes', async function () {
     const login = await run(['tokens', '--username', 'cli-user'], {
       ...env,

@@ -2,6 +2,7 @@ import { ConfigError, environmentWithDotEnv, loadConfig } from '../../config.js'
 import { startService } from '../../server/index.js';
 import { UsageError } from '../usage.js';
 import { configHelp } from '../../configProblems.js';
+import { serveArgumentProblem } from '../settingHint.js';
 
 export const serveHelp = `Usage: scribe-proxy serve
 
@@ -15,8 +16,7 @@ docs/configuration.md has more on each; scribe-proxy check validates without sta
 /** `scribe-proxy serve`: run until SIGTERM or SIGINT (also during the first login), drain, exit 0. */
 export async function serveCommand(argv: string[], print: (text: string) => void): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) return print(serveHelp);
-  if (argv.length > 0)
-    throw new UsageError(`unexpected argument '${argv[0]}' (configure with environment variables)`);
+  if (argv[0] !== undefined) throw new UsageError(serveArgumentProblem(argv[0]));
   let config;
   try {
     config = loadConfig(environmentWithDotEnv());
