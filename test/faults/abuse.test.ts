@@ -59,6 +59,46 @@ describe('faults: abuse', function () {
     await service.close(1000);
   });
 
+  it('answers an HTTP/1.1 request without Host with a JSON 400 on both listeners, like every refusal; HTTP/1.0 needs none', async function () {
+    const { service } = await world.proxy();
+    world.upstream.arrivals.length = 0;
+    for (const base of [service.proxyUrl, service.adminUrl]) {
+      const text = await rawExchange(base, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(text, base).to.match(/^HTTP\/1\.1 400/);
+      expect(text, base).to.include('"code":"missing_host"');
+    }
+    expect(world.upstream.arrivals).to.have.length(0);
+    const old = await rawExchange(service.adminUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(old).to.match(/^HTTP\/1\.1 200/);
+    await service.close(1000);
+  });
+
+  it('after refusing two Host lines it handles nothing more on that connection: a pipelined request is not sent upstream', async function () {
+    // The refusal closes the connection, so the next request's answer could never reach the
+    // client: running it anyway would sign and send a request (a POST, say) nobody sees answered.
+    const { service } = await world.proxy();
+    world.upstream.arrivals.length = 0;
+    const host = new URL(service.proxyUrl).host;
+    const text = await rawExchange(
+      service.proxyUrl,
+      `GET /first HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\n\r\n` +
+        `POST /second HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\n{}`,
+    );
+    expect(text).to.match(/^HTTP\/1\.1 400/);
+    expect(text).to.include('"code":"duplicate_host"');
+    expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
+    // The upstream would have seen /second by now: the proxy answers no slower than it sends.
+    const after = await rawExchange(
+      service.proxyUrl,
+      `GET /probe HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(after).to.match(/^HTTP\/1\.1 200/);
+    const sent = world.upstream.arrivals.map((a) => a.url);
+    expect(sent).to.have.length(1);
+    expect(sent[0]).to.match(/\/probe$/);
+    await service.close(1000);
+  });
+
   it('refuses open-proxy attempts: absolute-form to another host and CONNECT', async function () {
     const { service } = await world.proxy();
     world.upstream.arrivals.length = 0;
