@@ -42,6 +42,18 @@ function isTlsError(err: NodeJS.ErrnoException): boolean {
   return /^ERR_(TLS|SSL)_/.test(err.code ?? '') || 'library' in err;
 }
 
+/**
+ * Whether the connection owes an answer the bad bytes are no part of: one under way, or one to
+ * a request read whole (the bytes came after it). Node keeps the answer being written as the
+ * socket's `_httpMessage` (its own default clientError handler reads it too); nothing is added to
+ * the hot path for this.
+ */
+function answerOwedBefore(socket: Duplex): boolean {
+  const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (current === undefined || current === null || current.writableFinished) return false;
+  return current.headersSent || current.req.complete;
+}
+
 /** A listener: plain HTTP, or HTTPS. */
 export type Listener = Server | HttpsServer;
 
@@ -83,7 +95,12 @@ export function createHardenedServer(
     rawError(socket, 400, 'Bad Request', 'upgrade_refused', 'protocol upgrades are not proxied');
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (isTlsError(err)) {
+    if (answerOwedBefore(socket)) {
+      // A request before the bad bytes is still being answered: a 400 now would read as its
+      // answer (or land inside it), though it may have run upstream. Bytes after `Connection: close` are ignored (RFC 9112 9.6:
+      // the connection closes after that answer); anything else cuts the connection.
+      if (err.code !== 'HPE_CLOSED_CONNECTION') socket.destroy();
+    } else if (isTlsError(err)) {
       // A handshake that failed or never finished (HTTPS passes those on as client errors):
       // there is no channel to answer on, and an answer queued on it would hold the socket.
       socket.destroy();

@@ -99,6 +99,44 @@ describe('faults: abuse', function () {
     await service.close(1000);
   });
 
+  it('bytes after a Connection: close request are ignored: the request it forwarded is answered with the upstream answer, not a 400', async function () {
+    // RFC 9112 9.6: nothing after `close` is processed. Answering 400 "could not be parsed" in its
+    // place told the client a POST the upstream had run was not even read (a retry runs it twice).
+    const { service } = await world.proxy();
+    const host = new URL(service.proxyUrl).host;
+    for (const tail of [`GET /b HTTP/1.1\r\nHost: ${host}\r\n\r\n`, 'x']) {
+      world.upstream.arrivals.length = 0;
+      const text = await rawExchange(
+        service.proxyUrl,
+        `POST /a HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}${tail}`,
+      );
+      expect(world.upstream.arrivals.map((a) => a.method)).to.deep.equal(['POST']);
+      expect(text, JSON.stringify(tail)).to.match(/^HTTP\/1\.1 200/);
+      expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
+    }
+    await service.close(1000);
+  });
+
+  it('garbage behind a request still running cuts the connection, never answers 400 in place of or inside its answer', async function () {
+    const { service } = await world.proxy();
+    const host = new URL(service.proxyUrl).host;
+    world.upstream.arrivals.length = 0;
+    world.upstream.respond = (_arrival, res) => {
+      setTimeout(() => res.end('slow'), 200);
+      return true;
+    };
+    try {
+      const text = await rawExchange(
+        service.proxyUrl,
+        `POST /a HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\n{}\x00garbage\r\n\r\n`,
+      );
+      expect(text).not.to.include('bad_request');
+    } finally {
+      world.upstream.respond = undefined;
+    }
+    await service.close(1000);
+  });
+
   it('refuses open-proxy attempts: absolute-form to another host and CONNECT', async function () {
     const { service } = await world.proxy();
     world.upstream.arrivals.length = 0;
