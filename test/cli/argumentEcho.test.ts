@@ -51,6 +51,24 @@ describe('CLI: arguments are never echoed when they may be secrets', function ()
     });
   }
 
+  it('a secret given where its file goes is not echoed in "cannot read", as serve does not', function () {
+    // `--password-file "$SCRIBE_PASSWORD"` (the value, not a path) is an easy slip in a script.
+    for (const secret of secrets) {
+      expect(usageMessage(['--password-file', secret]))
+        .to.include('--password-file')
+        .and.include('ENOENT')
+        .and.not.include(secret.replace(/=+$/, ''));
+      try {
+        parseOptions([], specs, { SCRIBE_PASSWORD_FILE: secret });
+        expect.fail('read a file that is not there');
+      } catch (err) {
+        expect((err as Error).message)
+          .to.include('SCRIBE_PASSWORD_FILE')
+          .and.not.include(secret.replace(/=+$/, ''));
+      }
+    }
+  });
+
   it('still shows a word, a flag and a variable name, so a typo can be seen', function () {
     expect(shownArgument('tokn')).to.equal('tokn');
     expect(shownArgument('--scribe-pasword=hunter2')).to.equal('--scribe-pasword=...');
