@@ -59,8 +59,9 @@ export type Listener = Server | HttpsServer;
 
 /**
  * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed requests, two Host
- * lines and an HTTP/1.1 request without one get 400 and oversized headers 431, as JSON. With `tls` it serves HTTPS under the same
- * bounds, and a TLS handshake must finish within the header timeout too.
+ * lines and an HTTP/1.1 request without one get 400 and oversized headers 431, as JSON. With
+ * `tls` it serves HTTPS under the same bounds, and a TLS handshake must finish within the header
+ * timeout too.
  */
 export function createHardenedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -97,8 +98,9 @@ export function createHardenedServer(
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (answerOwedBefore(socket)) {
       // A request before the bad bytes is still being answered: a 400 now would read as its
-      // answer (or land inside it), though it may have run upstream. Bytes after `Connection: close` are ignored (RFC 9112 9.6:
-      // the connection closes after that answer); anything else cuts the connection.
+      // answer (or land inside it), though it may have run upstream. Bytes after
+      // `Connection: close` are ignored (RFC 9112 9.6: the connection closes after that
+      // answer); anything else cuts the connection.
       if (err.code !== 'HPE_CLOSED_CONNECTION') socket.destroy();
     } else if (isTlsError(err)) {
       // A handshake that failed or never finished (HTTPS passes those on as client errors):

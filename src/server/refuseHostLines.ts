@@ -23,6 +23,8 @@ function hostLines(raw: readonly string[]): number {
   return count;
 }
 
+const isHttp11 = (req: IncomingMessage) => req.httpVersionMajor === 1 && req.httpVersionMinor === 1;
+
 const duplicateHost = {
   status: 400,
   code: 'duplicate_host',
@@ -48,8 +50,7 @@ export function refuseHostLines(handler: Handler): Handler {
   return (req, res) => {
     if (closing.has(req.socket)) return;
     const count = hostLines(req.rawHeaders);
-    const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor === 1;
-    if (count === 1 || (count === 0 && !http11)) {
+    if (count === 1 || (count === 0 && !isHttp11(req))) {
       handler(req, res);
       return;
     }
