@@ -14,8 +14,12 @@ export function closest(typed: string, names: string[]): string | undefined {
     }
     return row[b.length] ?? Infinity;
   };
+  const lower = typed.toLowerCase();
+  // A name more than two letters longer or shorter is never within reach: skip the work (a
+  // stray argument may be 128 KiB long).
   const ranked = names
-    .map((name) => ({ name, d: distance(typed.toLowerCase(), name) }))
+    .filter((name) => Math.abs(name.length - lower.length) <= 2)
+    .map((name) => ({ name, d: distance(lower, name) }))
     .sort((x, y) => x.d - y.d);
   const best = ranked[0];
   return best && best.d <= 2 ? best.name : undefined;

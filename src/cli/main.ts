@@ -12,7 +12,7 @@ import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
 import { exitCodes, PromptAborted, UsageError } from './usage.js';
 import { closest } from './closest.js';
-import { shownArgument } from './settingHint.js';
+import { quotedArgument } from './settingHint.js';
 import { existsSync } from 'node:fs';
 import { packageVersion } from '../version.js';
 
@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     const guess = closest(name, Object.keys(commands));
     const hint = guess ? `did you mean '${guess}'? ` : '';
     process.stderr.write(
-      `scribe-proxy: unknown command '${shownArgument(name)}' (${hint}try scribe-proxy --help)\n`,
+      `scribe-proxy: unknown command ${quotedArgument(name)} (${hint}try scribe-proxy --help)\n`,
     );
     return exitCodes.usage;
   }

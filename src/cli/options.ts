@@ -3,6 +3,7 @@ import { environmentWithDotEnv } from '../config.js';
 import { secretValue } from './secretOption.js';
 import { UsageError } from './usage.js';
 import { closest } from './closest.js';
+import { notShown, quotedArgument, shownArgument } from './settingHint.js';
 
 /** One command-line option, with the environment variable it falls back to. */
 export interface OptionSpec {
@@ -35,12 +36,15 @@ export function parseOptions(
       values: Record<string, string | boolean | undefined>;
     });
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw strayArgument(argv, options);
     const message = (err as Error).message.split('\n')[0] ?? 'bad arguments';
-    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
     if (unknown) {
       const guess = closest(unknown[2] as string, ['help', ...specs.map((s) => s.flag)]);
       const hint = guess ? ` (did you mean --${guess}?)` : '';
-      throw new UsageError(`unknown option ${unknown[1]}${unknown[2]}${hint}; --help lists them`);
+      const shown = shownArgument(`${unknown[1]}${unknown[2]}`) ?? notShown;
+      throw new UsageError(`unknown option ${shown}${hint}; --help lists them`);
     }
     throw new UsageError(message);
   }
@@ -59,6 +63,23 @@ export function parseOptions(
   }
   if (values['help']) result['help'] = 'true';
   return result;
+}
+
+/**
+ * The usage error for an argument where none goes, shown only when it cannot be a secret (it is
+ * often one: `--password= hunter2` gives an empty password and a stray argument).
+ */
+function strayArgument(argv: string[], options: ParseArgsConfig['options']): UsageError {
+  const { tokens } = parseArgs({ args: argv, options, strict: false, tokens: true });
+  const stray = tokens.find((token) => token.kind === 'positional');
+  const before = stray ? argv[stray.index - 1] : undefined;
+  const empty =
+    before !== undefined && /^--[a-z-]+=$/.test(before)
+      ? `; '${before}' is empty: write ${before}VALUE, without a space`
+      : '';
+  return new UsageError(
+    `unexpected argument ${quotedArgument(stray?.value ?? '')}: this command takes options only${empty}; --help lists them`,
+  );
 }
 
 /** Fail with a usage error naming every required option that has no value. */

@@ -46,8 +46,11 @@ function readSecret(path: string, source: string, stdin: { used: boolean }): str
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    // Not the path itself, as serve does not: a secret given where its file goes would be shown.
     throw new UsageError(
-      `${source}: cannot read ${path === '-' ? 'standard input' : path} (${code})`,
+      path === '-'
+        ? `${source}: cannot read standard input (${code})`
+        : `${source} names a file that cannot be read (${code})`,
     );
   }
 }

@@ -3,22 +3,48 @@ import { closest } from './closest.js';
 
 const names = configReference.map((s) => s.name);
 
-/** An argument as it may be shown: `NAME=value` and `--flag=value` lose the value (a secret?). */
-export function shownArgument(arg: string): string {
+// A word, a flag or a variable name: letters only, in parts joined by - or _, each part in one
+// case. A text with digits, symbols or mixed case may be a password or a token: never shown.
+const wordShape = /^-{0,2}(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)(?:[-_](?:[a-z]+|[A-Z]+))*$/;
+
+/** `text` as it may be shown: a known variable or a word of at most 40 characters. */
+function showable(text: string): boolean {
+  return names.includes(text) || (text.length <= 40 && wordShape.test(text));
+}
+
+/**
+ * An argument as it may be shown: a word or flag as it is, `NAME=value` and `--flag=value` without
+ * the value; undefined for anything else, which may be a secret (`openssl rand -base64` ends in
+ * `=`, so even the text before an `=` is shown only when it is a word).
+ */
+export function shownArgument(arg: string): string | undefined {
   const eq = arg.indexOf('=');
-  return (eq === -1 ? arg : `${arg.slice(0, eq)}=...`).slice(0, 80);
+  const name = eq === -1 ? arg : arg.slice(0, eq);
+  if (!showable(name)) return undefined;
+  return eq === -1 ? name : `${name}=...`;
+}
+
+/** What a message says in place of an argument it does not show. */
+export const notShown = '(not shown: it may be a secret)';
+
+/** `'arg'` quoted for a message, or `notShown`. */
+export function quotedArgument(arg: string): string {
+  const shown = shownArgument(arg);
+  return shown === undefined ? notShown : `'${shown}'`;
 }
 
 /**
  * The configuration variables an argument most likely meant: `--port` is PROXY_PORT or
- * ADMIN_PORT, `--scribe-pasword` SCRIBE_PASSWORD; none when nothing is near.
+ * ADMIN_PORT, `--scribe-pasword` SCRIBE_PASSWORD; none when nothing is near, or too much is.
  */
 export function settingsMeant(arg: string): string[] {
   const key = (arg.replace(/^-+/, '').split('=')[0] ?? '').toUpperCase().replace(/-/g, '_');
   if (!/^[A-Z0-9_]+$/.test(key)) return [];
   if (names.includes(key)) return [key];
-  const suffixed = names.filter((name) => name.endsWith(`_${key}`));
-  if (suffixed.length > 0) return suffixed;
+  // A word a few variables end with (`port`, `token`); not a letter (`-s` is no `_S` seconds
+  // setting), nor a word a dozen end with (`file`), which says nothing.
+  const suffixed = key.length < 2 ? [] : names.filter((name) => name.endsWith(`_${key}`));
+  if (suffixed.length > 0) return suffixed.length <= 3 ? suffixed : [];
   const guess = closest(
     key.toLowerCase(),
     names.map((name) => name.toLowerCase()),
@@ -29,14 +55,16 @@ export function settingsMeant(arg: string): string[] {
 /** Why `serve` refuses an argument, and which variable to set instead; never a value. */
 export function serveArgumentProblem(arg: string): string {
   const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(arg);
-  if (assignment) {
-    const name = assignment[1] as string;
+  const name = assignment?.[1];
+  if (name !== undefined && showable(name)) {
+    const meant = settingsMeant(name);
+    const guess = meant.length > 0 ? `did you mean ${meant.join(' or ')}? ` : '';
     const known = names.includes(name)
       ? ''
-      : ` (${name} is not a variable scribe-proxy reads; serve --help lists them)`;
+      : ` (${name} is not a variable scribe-proxy reads; ${guess}serve --help lists them)`;
     return `'${name}=...' is an environment variable, not an argument: put it before the command (${name}=... scribe-proxy serve) or in .env${known}`;
   }
   const meant = settingsMeant(arg);
   const set = meant.length > 0 ? `; set ${meant.join(' or ')}` : '';
-  return `unexpected argument '${shownArgument(arg)}': serve takes no arguments, it is configured by environment variables${set} (serve --help lists them)`;
+  return `unexpected argument ${quotedArgument(arg)}: serve takes no arguments, it is configured by environment variables${set} (serve --help lists them)`;
 }

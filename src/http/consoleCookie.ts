@@ -13,7 +13,11 @@ const names = new Set([consoleCookieName(false), consoleCookieName(true)]);
  */
 export function withoutConsoleCookie(header: string): string | undefined {
   const parts = header.split(';').map((part) => part.trim());
-  const isConsole = (part: string) => names.has(part.slice(0, part.indexOf('=')).trim());
+  // A part without `=` is a nameless cookie (RFC 6265bis 5.6), never the console's.
+  const isConsole = (part: string) => {
+    const eq = part.indexOf('=');
+    return eq !== -1 && names.has(part.slice(0, eq).trim());
+  };
   // A header without the console's cookie goes on byte for byte, as any other header does.
   if (!parts.some(isConsole)) return header;
   const kept = parts.filter((part) => part !== '' && !isConsole(part));

@@ -3,6 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errorBody } from '../http/index.js';
+import { refuseHostLines } from './refuseHostLines.js';
 
 /** Server-side bounds: header size and the time a client has to send headers and body. */
 export interface ServerLimits {
@@ -41,54 +42,26 @@ function isTlsError(err: NodeJS.ErrnoException): boolean {
   return /^ERR_(TLS|SSL)_/.test(err.code ?? '') || 'library' in err;
 }
 
-/** True when the request carries more than one Host line (Node keeps the first, silently). */
-function hasDuplicateHost(raw: readonly string[]): boolean {
-  let seen = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length === 4 && name.toLowerCase() === 'host') {
-      if (seen) return true;
-      seen = true;
-    }
-  }
-  return false;
-}
-
-const duplicateHost = {
-  status: 400,
-  code: 'duplicate_host',
-  message: 'the request has more than one Host header',
-} as const;
-
 /**
- * RFC 9112 section 3.2: a request with more than one Host line is answered 400. The proxy would
- * judge the first (the browser guard) while a peer in front may have routed by another.
+ * Whether the connection owes an answer the bad bytes are no part of: one under way, or one to
+ * a request read whole (the bytes came after it). Node keeps the answer being written as the
+ * socket's `_httpMessage` (its own default clientError handler reads it too); nothing is added to
+ * the hot path for this.
  */
-function refuseDuplicateHost(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    if (!hasDuplicateHost(req.rawHeaders)) {
-      handler(req, res);
-      return;
-    }
-    const body = errorBody(duplicateHost.code, duplicateHost.message);
-    res.writeHead(duplicateHost.status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      connection: 'close',
-    });
-    res.end(body);
-  };
+function answerOwedBefore(socket: Duplex): boolean {
+  const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (current === undefined || current === null || current.writableFinished) return false;
+  return current.headersSent || current.req.complete;
 }
 
 /** A listener: plain HTTP, or HTTPS. */
 export type Listener = Server | HttpsServer;
 
 /**
- * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed requests and two
- * Host lines get 400 and oversized headers 431, as JSON. With `tls` it serves HTTPS under the same
- * bounds, and a TLS handshake must finish within the header timeout too.
+ * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed requests, two Host
+ * lines and an HTTP/1.1 request without one get 400 and oversized headers 431, as JSON. With
+ * `tls` it serves HTTPS under the same bounds, and a TLS handshake must finish within the header
+ * timeout too.
  */
 export function createHardenedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -100,8 +73,10 @@ export function createHardenedServer(
     // Node checks the header and request timeouts on this interval (30 s by default): without
     // it, a slow client could hold a connection for the timeout plus up to 30 s.
     connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.headersTimeoutMs / 4)),
+    // refuseHostLines answers a missing Host as JSON; Node's own answer is a bare 400.
+    requireHostHeader: false,
   };
-  const guarded = refuseDuplicateHost(handler);
+  const guarded = refuseHostLines(handler);
   const server = tls
     ? createHttpsServer({ ...options, ...tls, handshakeTimeout: limits.headersTimeoutMs }, guarded)
     : createServer(options, guarded);
@@ -121,7 +96,13 @@ export function createHardenedServer(
     rawError(socket, 400, 'Bad Request', 'upgrade_refused', 'protocol upgrades are not proxied');
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (isTlsError(err)) {
+    if (answerOwedBefore(socket)) {
+      // A request before the bad bytes is still being answered: a 400 now would read as its
+      // answer (or land inside it), though it may have run upstream. Bytes after
+      // `Connection: close` are ignored (RFC 9112 9.6: the connection closes after that
+      // answer); anything else cuts the connection.
+      if (err.code !== 'HPE_CLOSED_CONNECTION') socket.destroy();
+    } else if (isTlsError(err)) {
       // A handshake that failed or never finished (HTTPS passes those on as client errors):
       // there is no channel to answer on, and an answer queued on it would hold the socket.
       socket.destroy();

@@ -91,6 +91,16 @@ describe('the scribe-proxy CLI', function () {
     const misplaced = await run(['SCRIBE_PASSWORD=hunter2-Secret', 'serve']);
     expect(misplaced.code).to.equal(2);
     expect(misplaced.stderr).to.include('unknown command').and.not.include('hunter2');
+    // A token from `openssl rand -base64 32` ends in `=`: the text before it is no variable name.
+    const token = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo=';
+    for (const args of [['serve', token], [token], ['tokens', '--password=', 'hunter2-Secret']]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).to.equal(2);
+      expect(result.stderr + result.stdout, args.join(' '))
+        .to.include('not shown')
+        .and.not.include('Zm9vYmFy')
+        .and.not.include('hunter2');
+    }
   });
 
   it('tokens with --refresh-token refreshes', async function () {

@@ -59,6 +59,84 @@ describe('faults: abuse', function () {
     await service.close(1000);
   });
 
+  it('answers an HTTP/1.1 request without Host with a JSON 400 on both listeners, like every refusal; HTTP/1.0 needs none', async function () {
+    const { service } = await world.proxy();
+    world.upstream.arrivals.length = 0;
+    for (const base of [service.proxyUrl, service.adminUrl]) {
+      const text = await rawExchange(base, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(text, base).to.match(/^HTTP\/1\.1 400/);
+      expect(text, base).to.include('"code":"missing_host"');
+    }
+    expect(world.upstream.arrivals).to.have.length(0);
+    const old = await rawExchange(service.adminUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(old).to.match(/^HTTP\/1\.1 200/);
+    await service.close(1000);
+  });
+
+  it('after refusing two Host lines it handles nothing more on that connection: a pipelined request is not sent upstream', async function () {
+    // The refusal closes the connection, so the next request's answer could never reach the
+    // client: running it anyway would sign and send a request (a POST, say) nobody sees answered.
+    const { service } = await world.proxy();
+    world.upstream.arrivals.length = 0;
+    const host = new URL(service.proxyUrl).host;
+    const text = await rawExchange(
+      service.proxyUrl,
+      `GET /first HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\n\r\n` +
+        `POST /second HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\n{}`,
+    );
+    expect(text).to.match(/^HTTP\/1\.1 400/);
+    expect(text).to.include('"code":"duplicate_host"');
+    expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
+    // The upstream would have seen /second by now: the proxy answers no slower than it sends.
+    const after = await rawExchange(
+      service.proxyUrl,
+      `GET /probe HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(after).to.match(/^HTTP\/1\.1 200/);
+    const sent = world.upstream.arrivals.map((a) => a.url);
+    expect(sent).to.have.length(1);
+    expect(sent[0]).to.match(/\/probe$/);
+    await service.close(1000);
+  });
+
+  it('bytes after a Connection: close request are ignored: the request it forwarded is answered with the upstream answer, not a 400', async function () {
+    // RFC 9112 9.6: nothing after `close` is processed. Answering 400 "could not be parsed" in its
+    // place told the client a POST the upstream had run was not even read (a retry runs it twice).
+    const { service } = await world.proxy();
+    const host = new URL(service.proxyUrl).host;
+    for (const tail of [`GET /b HTTP/1.1\r\nHost: ${host}\r\n\r\n`, 'x']) {
+      world.upstream.arrivals.length = 0;
+      const text = await rawExchange(
+        service.proxyUrl,
+        `POST /a HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}${tail}`,
+      );
+      expect(world.upstream.arrivals.map((a) => a.method)).to.deep.equal(['POST']);
+      expect(text, JSON.stringify(tail)).to.match(/^HTTP\/1\.1 200/);
+      expect(text.match(/HTTP\/1\.1/g)).to.have.length(1);
+    }
+    await service.close(1000);
+  });
+
+  it('garbage behind a request still running cuts the connection, never answers 400 in place of or inside its answer', async function () {
+    const { service } = await world.proxy();
+    const host = new URL(service.proxyUrl).host;
+    world.upstream.arrivals.length = 0;
+    world.upstream.respond = (_arrival, res) => {
+      setTimeout(() => res.end('slow'), 200);
+      return true;
+    };
+    try {
+      const text = await rawExchange(
+        service.proxyUrl,
+        `POST /a HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\n{}\x00garbage\r\n\r\n`,
+      );
+      expect(text).not.to.include('bad_request');
+    } finally {
+      world.upstream.respond = undefined;
+    }
+    await service.close(1000);
+  });
+
   it('refuses open-proxy attempts: absolute-form to another host and CONNECT', async function () {
     const { service } = await world.proxy();
     world.upstream.arrivals.length = 0;

@@ -45,5 +45,10 @@ describe('proxy pass: upstreamHeaders', function () {
     expect(forwarded('scribe-console-x=1; xscribe-console=2')).to.equal(
       'scribe-console-x=1; xscribe-console=2',
     );
+    // A cookie without `=` has no name (RFC 6265bis 5.6): `scribe-consoles` is a value, not ours.
+    expect(forwarded('scribe-consoles')).to.equal('scribe-consoles');
+    expect(forwarded('a=1; __Host-scribe-consolex; scribe-console=abc')).to.equal(
+      'a=1; __Host-scribe-consolex',
+    );
   });
 });
