@@ -4,8 +4,6 @@ import { connect } from 'node:net';
 import { call, rawExchange } from '../support/http.js';
 import { World } from '../support/world.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A GET whose response is read until it ends or breaks: how the body arrived, and how long. */
 function readToEnd(baseUrl: string, path: string) {
   const url = new URL(baseUrl);
@@ -172,9 +170,15 @@ describe('faults: the upstream and the client misbehaving', function () {
 
   it('a request still running when the shutdown grace ends gets 503 shutting_down and is logged so', async function () {
     const { service, logs } = await world.proxy();
-    world.upstream.respond = () => true; // never answers
+    let arrived: () => void = () => {};
+    const upstreamHasIt = new Promise<void>((resolve) => (arrived = resolve));
+    world.upstream.respond = () => {
+      arrived();
+      return true; // never answers
+    };
     const pending = call(service.proxyUrl, { path: '/never-answered' });
-    await sleep(200);
+    // The shutdown begins once the request is running (not after a guessed delay).
+    await upstreamHasIt;
     await service.close(300);
     const answer = await pending;
     expect(answer.status).to.equal(503);
