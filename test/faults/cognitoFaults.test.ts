@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { jumpClock } from '../support/clockJump.js';
+import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
 import { TcpRelay } from '../support/tcpRelay.js';
 import { World } from '../support/world.js';
@@ -123,8 +124,16 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
         agent: false,
       });
       req.on('error', () => undefined);
+      let sent = false;
+      req.on('finish', () => (sent = true));
       req.end('{}');
-      await sleep(300);
+      // The client leaves once the proxy holds the connection and the request's bytes are sent
+      // (not after a guessed delay: a slow connect would leave before anything was sent).
+      const held = () =>
+        new Promise<number>((resolve, reject) =>
+          service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+        );
+      expect(await eventually(async () => sent && (await held()) > 0)).to.equal(true);
       req.destroy();
       const [record] = await logs.requests('/left-early');
       expect(record?.['status']).to.equal(499);
