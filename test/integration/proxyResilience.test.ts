@@ -355,7 +355,7 @@ describe('the proxy under faults', function () {
       const answer = await call(service.proxyUrl, { path: '/during' });
       expect(answer.status, answer.body.toString()).to.equal(200);
       // ScribeAuth retries a refresh a few times (backoff up to ~1.5 s) before the session hears.
-      for (let i = 0; i < 100 && service.session?.state !== 'degraded'; i++) await sleep(50);
+      await eventually(() => service.session?.state === 'degraded', 15_000);
       expect(service.session?.state).to.equal('degraded');
       const ready = await call(service.adminUrl, { path: '/readyz' });
       expect(ready.status).to.equal(200);
