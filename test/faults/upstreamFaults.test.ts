@@ -98,12 +98,19 @@ describe('faults: the upstream and the client misbehaving', function () {
     const { service } = await world.proxy();
     let concurrent = 0;
     let most = 0;
+    // Each answer waits until two requests are at the upstream at once, or 2 s: a proxy that
+    // sends them one after the other gets its answers, late, and the test sees no overlap. (A
+    // fixed 200 ms per answer let a stalled event loop end the first before the second came.)
+    let overlap: () => void = () => {};
+    const overlapped = new Promise<void>((resolve) => (overlap = resolve));
     world.upstream.respond = (_arrival, res) => {
       most = Math.max(most, ++concurrent);
-      setTimeout(() => {
+      if (concurrent >= 2) overlap();
+      const late = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+      void Promise.race([overlapped, late]).then(() => {
         concurrent--;
         res.end('ok');
-      }, 200);
+      });
       return true;
     };
     const url = new URL(service.proxyUrl);
