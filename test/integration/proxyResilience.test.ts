@@ -133,8 +133,11 @@ describe('the proxy under faults', function () {
       );
       // A token only seconds old is never refreshed because of a refusal: this one is older.
       const restore = jumpClock(31_000);
-      const answer = await call(service.proxyUrl, { method: 'POST', path: '/x', body: 'again' });
-      restore();
+      const answer = await call(service.proxyUrl, {
+        method: 'POST',
+        path: '/x',
+        body: 'again',
+      }).finally(restore);
       world.upstream.respond = undefined;
       expect(answer.status).to.equal(200);
       expect(world.upstream.arrivals).to.have.length(2);
