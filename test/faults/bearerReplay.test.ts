@@ -69,8 +69,11 @@ describe('faults: bearer-mode rejections', function () {
     };
     // A token only seconds old is never refreshed because of a refusal: this one is older.
     const restore = jumpClock(31_000);
-    const answer = await call(service.proxyUrl, { method: 'POST', path: '/docs', body: 'twice' });
-    restore();
+    const answer = await call(service.proxyUrl, {
+      method: 'POST',
+      path: '/docs',
+      body: 'twice',
+    }).finally(restore);
     expect(answer.status, answer.body.toString()).to.equal(200);
     expect(world.upstream.arrivals).to.have.length(2);
     await service.close(1000);

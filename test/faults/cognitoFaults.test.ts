@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { jumpClock } from '../support/clockJump.js';
+import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
 import { TcpRelay } from '../support/tcpRelay.js';
 import { World } from '../support/world.js';
@@ -37,15 +38,31 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
     it('Cognito hanging while the token is still valid: requests are served at once, not after the refresh', async function () {
       const { service } = await bearerProxy();
       expect((await call(service.proxyUrl, { path: '/warm' })).status).to.equal(200);
+      const seen = relay.accepted.blackhole;
       relay.set('blackhole');
-      // The token (6 s) is due at half its life; the background refresh now hangs.
-      await sleep(3_500);
+      // The token (6 s, to its whole-second exp) is due at half its life: this request finds it
+      // due, starts its refresh, which hangs, and is served from what is held. It is sent just
+      // after the token falls due, read from the session (a fixed sleep after /warm, on a slow
+      // machine, came close to the expiry).
+      const status = service.session?.status();
+      const issuedAt = Date.parse(status?.lastRefreshAt ?? '');
+      const expiresAt = Date.parse(status?.tokensExpireAt ?? '');
+      // The background refresh is planned later (the 5 s floor): only this request starts one
+      // sooner.
+      const plannedAt = Date.parse(status?.nextRefreshAt ?? '');
+      await sleep(Math.max(0, (issuedAt + expiresAt) / 2 + 200 - Date.now()));
       const started = Date.now();
       const answer = await call(service.proxyUrl, { path: '/during-partition' });
       const waited = Date.now() - started;
       expect(answer.status, answer.body.toString()).to.equal(200);
       expect(waited).to.be.below(1_000);
-      expect(relay.accepted.blackhole).to.be.greaterThan(0);
+      // The refresh it started reaches the hanging Cognito: soon (the answer may come first), and
+      // before the planned one could.
+      const hanging = await eventually(
+        () => relay.accepted.blackhole > seen,
+        Math.max(0, plannedAt - Date.now() - 100),
+      );
+      expect(hanging, 'the request started no refresh').to.equal(true);
       await service.close(1000);
     });
 
@@ -123,8 +140,16 @@ describe('faults: Cognito down, hanging or refusing (a TCP relay in front of the
         agent: false,
       });
       req.on('error', () => undefined);
+      let sent = false;
+      req.on('finish', () => (sent = true));
       req.end('{}');
-      await sleep(300);
+      // The client leaves once the proxy holds the connection and the request's bytes are sent
+      // (not after a guessed delay: a slow connect would leave before anything was sent).
+      const held = () =>
+        new Promise<number>((resolve, reject) =>
+          service.proxy.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+        );
+      expect(await eventually(async () => sent && (await held()) > 0)).to.equal(true);
       req.destroy();
       const [record] = await logs.requests('/left-early');
       expect(record?.['status']).to.equal(499);

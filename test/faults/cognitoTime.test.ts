@@ -71,8 +71,12 @@ describe("faults: time read on Cognito's clock (scripted Cognito, scribe-proxy s
     );
     const p = proxy;
     expect((await call(p.proxyUrl, { path: '/x' })).status).to.equal(200);
-    await sleep(4_000);
-    // Without a floor the background refresh ran every second.
+    // Without a floor the background refresh ran every second from the login on. The floor (5 s
+    // from the login's answer) is not met yet 3.5 s after Cognito answered; counted from then,
+    // not from /x's answer, which on a slow machine comes late and left too little of the 1 s
+    // between a 4 s sleep and the floor.
+    const answeredAt = p.cognito.calls.filter((c) => c.operation === 'InitiateAuth')[0]?.at ?? 0;
+    await sleep(Math.max(0, answeredAt + 3_500 - Date.now()));
     expect(p.cognito.count('InitiateAuth')).to.equal(1);
   });
 });

@@ -4,8 +4,6 @@ import { connect } from 'node:net';
 import { call, rawExchange } from '../support/http.js';
 import { World } from '../support/world.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A GET whose response is read until it ends or breaks: how the body arrived, and how long. */
 function readToEnd(baseUrl: string, path: string) {
   const url = new URL(baseUrl);
@@ -100,12 +98,19 @@ describe('faults: the upstream and the client misbehaving', function () {
     const { service } = await world.proxy();
     let concurrent = 0;
     let most = 0;
+    // Each answer waits until two requests are at the upstream at once, or 2 s: a proxy that
+    // sends them one after the other gets its answers, late, and the test sees no overlap. (A
+    // fixed 200 ms per answer let a stalled event loop end the first before the second came.)
+    let overlap: () => void = () => {};
+    const overlapped = new Promise<void>((resolve) => (overlap = resolve));
     world.upstream.respond = (_arrival, res) => {
       most = Math.max(most, ++concurrent);
-      setTimeout(() => {
+      if (concurrent >= 2) overlap();
+      const late = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+      void Promise.race([overlapped, late]).then(() => {
         concurrent--;
         res.end('ok');
-      }, 200);
+      });
       return true;
     };
     const url = new URL(service.proxyUrl);
@@ -172,9 +177,15 @@ describe('faults: the upstream and the client misbehaving', function () {
 
   it('a request still running when the shutdown grace ends gets 503 shutting_down and is logged so', async function () {
     const { service, logs } = await world.proxy();
-    world.upstream.respond = () => true; // never answers
+    let arrived: () => void = () => {};
+    const upstreamHasIt = new Promise<void>((resolve) => (arrived = resolve));
+    world.upstream.respond = () => {
+      arrived();
+      return true; // never answers
+    };
     const pending = call(service.proxyUrl, { path: '/never-answered' });
-    await sleep(200);
+    // The shutdown begins once the request is running (not after a guessed delay).
+    await upstreamHasIt;
     await service.close(300);
     const answer = await pending;
     expect(answer.status).to.equal(503);

@@ -66,7 +66,9 @@ async function runInSandbox(
     .replaceAll('"..."', JSON.stringify(user.password));
   const target = script.includes(adminUrl) || script.includes('$ADMIN') ? 'admin' : 'proxy';
   const { stdout } = await run('sh', ['-c', script], {
-    env: { ...process.env, ADMIN_TOKEN: sandbox.adminToken },
+    // The sandbox is on loopback: a proxy in this machine's environment (http_proxy, which curl
+    // obeys) must not carry the documented requests off to itself.
+    env: { ...process.env, NO_PROXY: '*', no_proxy: '*', ADMIN_TOKEN: sandbox.adminToken },
     timeout: 30_000,
   }).catch((err: { stdout?: string; stderr?: string }) => {
     throw new Error(`${command.page}: ${command.line}\n${err.stderr ?? ''}`);

@@ -221,12 +221,12 @@ describe('the proxy in operation', function () {
         }, 50);
       });
       world.upstream.respond = (_arrival, res) => {
+        // The signal comes while this request is in flight (not after a guessed delay).
+        run.child.kill('SIGTERM');
         setTimeout(() => res.end('finished late'), 700);
         return true;
       };
       const slow = call(proxyUrl, { path: '/slow' });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      run.child.kill('SIGTERM');
       const answer = await slow;
       world.upstream.respond = undefined;
       expect(answer.status).to.equal(200);

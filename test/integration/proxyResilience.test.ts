@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { ScribeAuth } from '../../src/index.js';
 import type { Service } from '../../src/server/index.js';
 import { jumpClock } from '../support/clockJump.js';
+import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -132,8 +133,11 @@ describe('the proxy under faults', function () {
       );
       // A token only seconds old is never refreshed because of a refusal: this one is older.
       const restore = jumpClock(31_000);
-      const answer = await call(service.proxyUrl, { method: 'POST', path: '/x', body: 'again' });
-      restore();
+      const answer = await call(service.proxyUrl, {
+        method: 'POST',
+        path: '/x',
+        body: 'again',
+      }).finally(restore);
       world.upstream.respond = undefined;
       expect(answer.status).to.equal(200);
       expect(world.upstream.arrivals).to.have.length(2);
@@ -172,8 +176,9 @@ describe('the proxy under faults', function () {
       const { service } = await world.proxy({ UPSTREAM_TIMEOUT_MS: '300' });
       let upstreamSawClose = false;
       world.upstream.respond = (_arrival, res) => {
+        // Closed before it answered: the proxy cancelled it (its own late answer does not count).
         res.on('close', () => {
-          upstreamSawClose = true;
+          upstreamSawClose = !res.writableEnded;
         });
         setTimeout(() => {
           if (!res.destroyed) res.end('late');
@@ -183,8 +188,7 @@ describe('the proxy under faults', function () {
       const answer = await call(service.proxyUrl, { path: '/slow' });
       world.upstream.respond = undefined;
       expect(answer.status).to.equal(504);
-      await sleep(100);
-      expect(upstreamSawClose).to.equal(true);
+      expect(await eventually(() => upstreamSawClose)).to.equal(true);
       await service.close(1000);
     });
 
@@ -204,8 +208,7 @@ describe('the proxy under faults', function () {
           }, 100);
         });
       });
-      await sleep(200);
-      expect(await openConnections(service)).to.equal(0);
+      expect(await eventually(async () => (await openConnections(service)) === 0)).to.equal(true);
       expect(world.upstream.arrivals).to.have.length(0);
       expect((await call(service.proxyUrl, { path: '/still-alive' })).status).to.equal(200);
       await service.close(1000);
@@ -214,25 +217,25 @@ describe('the proxy under faults', function () {
     it('a client abort while waiting on the upstream cancels the upstream request', async function () {
       const { service } = await world.proxy();
       let upstreamSawClose = false;
+      let arrived: () => void = () => {};
+      const upstreamHasIt = new Promise<void>((resolve) => (arrived = resolve));
       world.upstream.respond = (_arrival, res) => {
         res.on('close', () => {
           upstreamSawClose = true;
         });
+        arrived();
         return true; // never answers
       };
       const url = new URL(service.proxyUrl);
-      await new Promise<void>((resolve) => {
-        const socket = connect(Number(url.port), url.hostname, () => {
-          socket.write('GET /hang HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-          setTimeout(() => {
-            socket.destroy();
-            resolve();
-          }, 200);
-        });
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write('GET /hang HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       });
-      await sleep(200);
+      // The client leaves once the request waits on the upstream (not after a guessed delay).
+      await upstreamHasIt;
+      socket.destroy();
+      const cancelled = await eventually(() => upstreamSawClose);
       world.upstream.respond = undefined;
-      expect(upstreamSawClose).to.equal(true);
+      expect(cancelled).to.equal(true);
       await service.close(1000);
     });
 
@@ -289,10 +292,10 @@ describe('the proxy under faults', function () {
         req.on('error', () => {});
         req.end();
       });
-      await sleep(300);
+      const dropped = await eventually(() => upstreamSawClose);
       world.upstream.respond = undefined;
-      expect(upstreamSawClose).to.equal(true);
-      expect(await openConnections(service)).to.equal(0);
+      expect(dropped).to.equal(true);
+      expect(await eventually(async () => (await openConnections(service)) === 0)).to.equal(true);
       await service.close(1000);
     });
 
@@ -355,7 +358,7 @@ describe('the proxy under faults', function () {
       const answer = await call(service.proxyUrl, { path: '/during' });
       expect(answer.status, answer.body.toString()).to.equal(200);
       // ScribeAuth retries a refresh a few times (backoff up to ~1.5 s) before the session hears.
-      for (let i = 0; i < 100 && service.session?.state !== 'degraded'; i++) await sleep(50);
+      await eventually(() => service.session?.state === 'degraded', 15_000);
       expect(service.session?.state).to.equal('degraded');
       const ready = await call(service.adminUrl, { path: '/readyz' });
       expect(ready.status).to.equal(200);

@@ -113,8 +113,9 @@ describe('the proxy keeps one session alive (sigv4)', function () {
       const body = Buffer.from('{"replay":"me"}');
       // Credentials only seconds old are never refreshed because of a refusal: these are older.
       const restore = jumpClock(31_000);
-      const answer = await call(service.proxyUrl, { method: 'POST', path: '/jobs', body });
-      restore();
+      const answer = await call(service.proxyUrl, { method: 'POST', path: '/jobs', body }).finally(
+        restore,
+      );
       expect(answer.status, answer.body.toString()).to.equal(200);
       expect(world.emulator.calls.GetCredentialsForIdentity - before).to.equal(1);
       const jobs = world.upstream.arrivals.filter((a) => a.url === '/v1/jobs');
@@ -161,8 +162,7 @@ describe('the proxy keeps one session alive (sigv4)', function () {
         return true;
       };
       const restore = jumpClock(31_000);
-      const answer = await call(service.proxyUrl, { path: '/always-expired' });
-      restore();
+      const answer = await call(service.proxyUrl, { path: '/always-expired' }).finally(restore);
       expect(answer.status).to.equal(403);
       expect(world.upstream.arrivals.filter((a) => a.url === '/v1/always-expired')).to.have.length(
         2,

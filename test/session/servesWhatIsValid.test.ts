@@ -25,7 +25,9 @@ describe('session: requests get what is valid, and wait only when nothing is', f
     hang = true;
     const started = Date.now();
     expect(await session.accessToken()).to.equal('access-1');
-    expect(Date.now() - started).to.be.below(100);
+    // Not after the hanging refresh (5 s). 100 ms was a bound on scheduling: a process that
+    // shares a loaded core can wait that long for its turn.
+    expect(Date.now() - started).to.be.below(1_000);
     session.stop();
     auth.destroy();
   });

@@ -153,6 +153,10 @@ function due(held: Issued | undefined, now: number): boolean {
 
 async function simulateDay(seed: number): Promise<{ requests: number; calls: number }> {
   const random = prng(seed);
+  // The session's backoff jitter draws from Math.random: from the seed too, so that a day that
+  // fails fails again when replayed (SIM_SEED), and a run cannot draw a day no run drew before.
+  const mathRandom = Math.random;
+  Math.random = prng(seed ^ 0x5bd1e995);
   const clock = FakeTimers.install({ now: Date.UTC(2026, 0, 1), shouldClearNativeTimers: true });
   const say = (text: string) => `seed ${seed}, ${new Date(Date.now()).toISOString()}: ${text}`;
   const day = new ScriptedDay(random);
@@ -228,6 +232,7 @@ async function simulateDay(seed: number): Promise<{ requests: number; calls: num
   } finally {
     session.stop();
     clock.uninstall();
+    Math.random = mathRandom;
   }
 }
 
