@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   BendSchedule,
   matches,
@@ -10,6 +9,7 @@ import {
 import { operationOf } from './cognitoOperation.js';
 import { CognitoRefusal } from './cognitoRefusal.js';
 import { sendError, sendJson } from './cognitoReply.js';
+import { closeNow, listenOnLoopback } from './loopbackServer.js';
 import { ScriptedIdentityPool } from './scriptedIdentityPool.js';
 import { ScriptedUserPool } from './scriptedUserPool.js';
 import type { KnownCredentials } from './verifySigV4.js';
@@ -55,18 +55,14 @@ export class ScriptedCognito {
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
+    if (!this.#server) return;
     for (const res of this.#stalled) res.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   /** A user the pool knows. */
