@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { operationOf } from './cognitoOperation.js';
+import { closeNow, listenOnLoopback } from './loopbackServer.js';
 
 /**
  * A loopback HTTP server in Cognito's place that counts the operations it receives (by
@@ -21,9 +21,7 @@ export abstract class CountingServer {
       this.calls[operation] = (this.calls[operation] ?? 0) + 1;
       this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
@@ -33,9 +31,6 @@ export abstract class CountingServer {
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 }

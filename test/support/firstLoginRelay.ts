@@ -1,5 +1,5 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopbackServer.js';
 import { operationOf } from './cognitoOperation.js';
 
 /** Send one JSON request to the target and read the whole answer. */
@@ -66,9 +66,7 @@ export class FirstLoginRelay {
         );
       });
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
@@ -106,9 +104,6 @@ export class FirstLoginRelay {
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 }

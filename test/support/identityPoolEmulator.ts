@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { CognitoRefusal } from './cognitoRefusal.js';
+import { closeNow, listenOnLoopback } from './loopbackServer.js';
 import { registerSecret } from './secretScan.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
 /** Credentials the emulator minted, as the verifying upstream needs to check signatures. */
@@ -24,16 +25,6 @@ export interface IdentityPoolEmulatorOptions {
   clientIds?: string[];
   /** Lifetime of minted credentials, in seconds. */
   credentialSeconds?: number;
-}
-
-class CognitoError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -60,17 +51,12 @@ export class IdentityPoolEmulator {
   /** Listen on a free loopback port. */
   async start(): Promise<this> {
     this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.endpoint = `http://127.0.0.1:${port}`;
+    this.endpoint = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   /** The secret behind an access key id this emulator minted. */
@@ -103,7 +89,7 @@ export class IdentityPoolEmulator {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     try {
-      if (req.method !== 'POST') throw new CognitoError('UnknownOperationException', 'POST only');
+      if (req.method !== 'POST') throw new CognitoRefusal('UnknownOperationException', 'POST only');
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
         string,
         unknown
@@ -112,13 +98,13 @@ export class IdentityPoolEmulator {
       if (target === 'AWSCognitoIdentityService.GetId') answer = await this.#getId(body);
       else if (target === 'AWSCognitoIdentityService.GetCredentialsForIdentity')
         answer = await this.#getCredentials(body);
-      else throw new CognitoError('UnknownOperationException', `unknown target ${target}`);
+      else throw new CognitoRefusal('UnknownOperationException', `unknown target ${target}`);
       this.#send(res, 200, answer);
     } catch (err) {
       const e =
-        err instanceof CognitoError
+        err instanceof CognitoRefusal
           ? err
-          : new CognitoError('InvalidParameterException', (err as Error).message);
+          : new CognitoRefusal('InvalidParameterException', (err as Error).message);
       this.#send(res, e.status, { __type: e.type, message: e.message });
     }
   }
@@ -137,25 +123,25 @@ export class IdentityPoolEmulator {
     const token =
       logins && typeof logins === 'object' ? (logins as Record<string, unknown>)[key] : undefined;
     if (typeof token !== 'string') {
-      throw new CognitoError('NotAuthorizedException', `Logins must hold an id token for ${key}`);
+      throw new CognitoRefusal('NotAuthorizedException', `Logins must hold an id token for ${key}`);
     }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.#jwks));
     } catch (err) {
-      throw new CognitoError(
+      throw new CognitoRefusal(
         'NotAuthorizedException',
         `Invalid login token. ${(err as Error).message}`,
       );
     }
     if (payload['token_use'] !== 'id') {
-      throw new CognitoError('NotAuthorizedException', 'Invalid login token. Not an id token.');
+      throw new CognitoRefusal('NotAuthorizedException', 'Invalid login token. Not an id token.');
     }
     const audience = typeof payload.aud === 'string' ? payload.aud : undefined;
     if (this.#options.clientIds && !this.#options.clientIds.includes(audience ?? '')) {
-      throw new CognitoError('NotAuthorizedException', 'Invalid login token. Wrong audience.');
+      throw new CognitoRefusal('NotAuthorizedException', 'Invalid login token. Wrong audience.');
     }
-    if (!payload.sub) throw new CognitoError('NotAuthorizedException', 'Invalid login token.');
+    if (!payload.sub) throw new CognitoRefusal('NotAuthorizedException', 'Invalid login token.');
     return payload.sub;
   }
 
@@ -168,7 +154,7 @@ export class IdentityPoolEmulator {
   async #getId(body: Record<string, unknown>): Promise<unknown> {
     this.calls.GetId++;
     if (body['IdentityPoolId'] !== this.#options.identityPoolId) {
-      throw new CognitoError('ResourceNotFoundException', 'IdentityPool not found');
+      throw new CognitoRefusal('ResourceNotFoundException', 'IdentityPool not found');
     }
     const sub = await this.#verifiedSub(body['Logins']);
     return { IdentityId: this.#identityFor(sub) };
@@ -179,7 +165,7 @@ export class IdentityPoolEmulator {
     const sub = await this.#verifiedSub(body['Logins']);
     const identityId = this.#identityFor(sub);
     if (body['IdentityId'] !== identityId) {
-      throw new CognitoError('NotAuthorizedException', 'Logins do not match the identity');
+      throw new CognitoRefusal('NotAuthorizedException', 'Logins do not match the identity');
     }
     const c = this.mint(identityId);
     return {

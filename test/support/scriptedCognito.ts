@@ -2,6 +2,7 @@ import nock from 'nock';
 import { ScribeAuth } from '../../src/index.js';
 import { Session, type SessionOptions } from '../../src/session/index.js';
 import { operationOf } from './cognitoOperation.js';
+import type { PoolScript } from './scriptedPoolServer.js';
 
 /** Mocha hooks for a suite talking to the scripted pool: no real network, no leftover scripts. */
 export function useScriptedCognito(): void {
@@ -55,12 +56,7 @@ export function scriptedSession(extra: Partial<SessionOptions> = {}) {
 }
 
 /** Answer each Cognito call with `script(operation, body)`, counting calls by operation. */
-export function scriptCognito(
-  script: (
-    operation: string,
-    body: Record<string, unknown>,
-  ) => [number, unknown] | Promise<[number, unknown]>,
-) {
+export function scriptCognito(script: PoolScript) {
   const calls: Record<string, number> = {};
   nock(idp)
     .persist()

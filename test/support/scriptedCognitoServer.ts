@@ -1,52 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodeJwt, UnsecuredJWT } from 'jose';
-import { verifySync } from 'otplib';
+import {
+  BendSchedule,
+  matches,
+  replaceAnswer,
+  type Bend,
+  type ScriptedCall,
+} from './cognitoBends.js';
 import { operationOf } from './cognitoOperation.js';
+import { CognitoRefusal } from './cognitoRefusal.js';
+import { sendError, sendJson } from './cognitoReply.js';
+import { closeNow, listenOnLoopback } from './loopbackServer.js';
+import { ScriptedIdentityPool } from './scriptedIdentityPool.js';
+import { ScriptedUserPool } from './scriptedUserPool.js';
 import type { KnownCredentials } from './verifySigV4.js';
 
-/** One call as the scripted Cognito saw it. */
-export interface ScriptedCall {
-  /** The operation (InitiateAuth, GetId, ...). */
-  operation: string;
-  /** The operation with its flow when it has one: `InitiateAuth/REFRESH_TOKEN_AUTH`. */
-  name: string;
-  body: Record<string, unknown>;
-  /** Our clock when it arrived (epoch ms). */
-  at: number;
-}
-
-/** A challenge the scripted pool can ask for instead of tokens. */
-export type ScriptedChallenge =
-  'SMS_MFA' | 'EMAIL_OTP' | 'SELECT_MFA_TYPE' | 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA';
-
-/** How one answer is bent away from a well-behaved Cognito. */
-export type Bend =
-  /** Send the status line and headers, then nothing more, ever (until the server stops). */
-  | { kind: 'stall' }
-  /** Tokens (ExpiresIn 0, `exp` in the past) or credentials (`Expiration` past) dead on arrival. */
-  | { kind: 'expired' }
-  /** Answer a login with this challenge (parameters as Cognito sends them). */
-  | { kind: 'challenge'; name: ScriptedChallenge; parameters?: Record<string, string> }
-  /** A Cognito error: `__type` and message, with this status (default 400). */
-  | { kind: 'error'; type: string; status?: number; message?: string }
-  /** Any answer at all. */
-  | { kind: 'raw'; status: number; body: string; headers?: Record<string, string> };
-
-interface User {
-  name: string;
-  password: string;
-  sub: string;
-  /** A TOTP secret: password logins then ask for SOFTWARE_TOKEN_MFA. */
-  totpSecret?: string | undefined;
-}
-
-interface ActiveBend {
-  match: string;
-  bend: Bend;
-  remaining: number;
-}
+export type { Bend, ScriptedCall, ScriptedChallenge } from './cognitoBends.js';
 
 export interface ScriptedCognitoOptions {
   /** Access and id token lifetime (seconds). Default 3600. */
@@ -72,13 +40,9 @@ export class ScriptedCognito {
   tokenSeconds: number;
   credentialSeconds: number;
   clockOffsetMs: number;
-  readonly #caseSensitive: boolean;
-  readonly #users = new Map<string, User>();
-  readonly #refreshTokens = new Map<string, string>();
-  readonly #sessions = new Map<string, { user: string; challenge: ScriptedChallenge }>();
-  readonly #credentials = new Map<string, KnownCredentials>();
-  readonly #identities = new Map<string, string>();
-  #bends: ActiveBend[] = [];
+  readonly #userPool: ScriptedUserPool;
+  readonly #identityPool = new ScriptedIdentityPool(this);
+  readonly #bends = new BendSchedule();
   readonly #stalled = new Set<ServerResponse>();
   #server: Server | undefined;
 
@@ -86,33 +50,24 @@ export class ScriptedCognito {
     this.tokenSeconds = options.tokenSeconds ?? 3600;
     this.credentialSeconds = options.credentialSeconds ?? 3600;
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
-    this.#caseSensitive = options.caseSensitive ?? false;
+    this.#userPool = new ScriptedUserPool(this, options.caseSensitive ?? false);
   }
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
+    if (!this.#server) return;
     for (const res of this.#stalled) res.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   /** A user the pool knows. */
   addUser(name: string, password: string, options: { totpSecret?: string } = {}): this {
-    this.#users.set(this.#key(name), {
-      name,
-      password,
-      sub: randomUUID(),
-      totpSecret: options.totpSecret,
-    });
+    this.#userPool.addUser(name, password, options.totpSecret);
     return this;
   }
 
@@ -122,13 +77,13 @@ export class ScriptedCognito {
    * are tried after earlier ones.
    */
   bend(match: string, bend: Bend, times = Number.POSITIVE_INFINITY): this {
-    this.#bends.push({ match, bend, remaining: times });
+    this.#bends.add(match, bend, times);
     return this;
   }
 
   /** Back to a well-behaved pool (calls already stalled stay stalled). */
   unbend(): this {
-    this.#bends = [];
+    this.#bends.clear();
     return this;
   }
 
@@ -144,25 +99,17 @@ export class ScriptedCognito {
 
   /** The secret of credentials this pool handed out, for a verifying upstream. */
   lookup(accessKeyId: string): KnownCredentials | undefined {
-    return this.#credentials.get(accessKeyId);
+    return this.#identityPool.lookup(accessKeyId);
   }
 
   /** True for an access token this pool issued. */
   isAccessToken(token: string): boolean {
-    try {
-      return decodeJwt(token)['token_use'] === 'access';
-    } catch {
-      return false;
-    }
+    return this.#userPool.isAccessToken(token);
   }
 
   /** Cognito's clock now (epoch ms). */
   now(): number {
     return Date.now() + this.clockOffsetMs;
-  }
-
-  #key(name: string): string {
-    return this.#caseSensitive ? name : name.toLowerCase();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -172,205 +119,45 @@ export class ScriptedCognito {
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     } catch {
-      return this.#send(res, 400, { __type: 'SerializationException', message: 'bad JSON' });
+      return sendJson(
+        res,
+        400,
+        { __type: 'SerializationException', message: 'bad JSON' },
+        this.now(),
+      );
     }
     const operation = operationOf(req.headers);
     const flow = typeof body['AuthFlow'] === 'string' ? `/${body['AuthFlow']}` : '';
     const call: ScriptedCall = { operation, name: operation + flow, body, at: Date.now() };
     this.calls.push(call);
-    const active = this.#bends.find((b) => b.remaining > 0 && matches(b.match, call));
-    if (active) active.remaining--;
-    const bend = active?.bend;
-    if (bend?.kind === 'stall') {
-      res.writeHead(200, this.#headers());
-      res.flushHeaders();
-      this.#stalled.add(res);
-      res.on('close', () => this.#stalled.delete(res));
-      return;
-    }
-    if (bend?.kind === 'error') {
-      return this.#error(res, bend.type, bend.message ?? 'scripted refusal', bend.status ?? 400);
-    }
-    if (bend?.kind === 'raw') {
-      res.writeHead(bend.status, { ...this.#headers(), ...bend.headers });
-      res.end(bend.body);
-      return;
-    }
+    const bend = this.#bends.take(call);
+    if (replaceAnswer(res, bend, this.now(), this.#stalled)) return;
     try {
-      const answer = this.#answer(call, bend);
-      this.#send(res, 200, answer);
+      sendJson(res, 200, this.#answer(call, bend), this.now());
     } catch (err) {
-      if (err instanceof Refusal) return this.#error(res, err.type, err.message, 400);
+      if (err instanceof CognitoRefusal) return sendError(res, err, this.now());
       throw err;
     }
   }
 
+  /** The operation's answer, chosen by X-Amz-Target (and the login flow). */
   #answer(call: ScriptedCall, bend: Bend | undefined): unknown {
-    const b = call.body;
     const expired = bend?.kind === 'expired';
     switch (call.name) {
-      case 'InitiateAuth/USER_PASSWORD_AUTH': {
-        const params = (b['AuthParameters'] ?? {}) as Record<string, string>;
-        const user = this.#users.get(this.#key(params['USERNAME'] ?? ''));
-        if (!user) throw new Refusal('UserNotFoundException', 'User does not exist.');
-        if (user.password !== params['PASSWORD']) {
-          throw new Refusal('NotAuthorizedException', 'Incorrect username or password.');
-        }
-        if (bend?.kind === 'challenge') return this.#challenge(user, bend.name, bend.parameters);
-        if (user.totpSecret) return this.#challenge(user, 'SOFTWARE_TOKEN_MFA');
-        return this.#tokens(user, true, expired);
-      }
-      case 'InitiateAuth/REFRESH_TOKEN_AUTH': {
-        const params = (b['AuthParameters'] ?? {}) as Record<string, string>;
-        const name = this.#refreshTokens.get(params['REFRESH_TOKEN'] ?? '');
-        const user = name === undefined ? undefined : this.#users.get(name);
-        if (!user) throw new Refusal('NotAuthorizedException', 'Invalid Refresh Token');
-        return this.#tokens(user, false, expired);
-      }
+      case 'InitiateAuth/USER_PASSWORD_AUTH':
+        return this.#userPool.passwordLogin(call.body, bend);
+      case 'InitiateAuth/REFRESH_TOKEN_AUTH':
+        return this.#userPool.refresh(call.body, expired);
       case 'RespondToAuthChallenge':
-        return this.#respond(b, expired);
+        return this.#userPool.respond(call.body, expired);
       case 'RevokeToken':
-        this.#refreshTokens.delete(String(b['Token']));
-        return {};
-      case 'GetId': {
-        const sub = this.#subject(b['Logins']);
-        const id = this.#identities.get(sub) ?? `eu-west-2:${randomUUID()}`;
-        this.#identities.set(sub, id);
-        return { IdentityId: id };
-      }
-      case 'GetCredentialsForIdentity': {
-        this.#subject(b['Logins']);
-        const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
-        const secretAccessKey = randomBytes(20).toString('base64');
-        const sessionToken = randomBytes(32).toString('base64');
-        const expiresAt = expired
-          ? this.now() - 60_000
-          : this.now() + this.credentialSeconds * 1000;
-        this.#credentials.set(accessKeyId, { secretAccessKey, sessionToken });
-        return {
-          IdentityId: b['IdentityId'],
-          Credentials: {
-            AccessKeyId: accessKeyId,
-            SecretKey: secretAccessKey,
-            SessionToken: sessionToken,
-            Expiration: expiresAt / 1000,
-          },
-        };
-      }
+        return this.#userPool.revoke(call.body);
+      case 'GetId':
+        return this.#identityPool.getId(call.body);
+      case 'GetCredentialsForIdentity':
+        return this.#identityPool.credentialsForIdentity(call.body, expired);
       default:
-        throw new Refusal('InvalidParameterException', `${call.name} is not scripted`);
+        throw new CognitoRefusal('InvalidParameterException', `${call.name} is not scripted`);
     }
   }
-
-  #respond(b: Record<string, unknown>, expired: boolean): unknown {
-    const session = this.#sessions.get(String(b['Session']));
-    const responses = (b['ChallengeResponses'] ?? {}) as Record<string, string>;
-    if (!session || session.challenge !== b['ChallengeName']) {
-      throw new NotAuthorized('Invalid session for the user.');
-    }
-    this.#sessions.delete(String(b['Session']));
-    const user = this.#users.get(session.user);
-    if (!user) throw new NotAuthorized('User does not exist.');
-    if (session.challenge === 'NEW_PASSWORD_REQUIRED') {
-      user.password = responses['NEW_PASSWORD'] ?? user.password;
-    } else if (session.challenge === 'SELECT_MFA_TYPE') {
-      return this.#challenge(user, 'SOFTWARE_TOKEN_MFA');
-    } else if (session.challenge === 'SOFTWARE_TOKEN_MFA') {
-      const code = responses['SOFTWARE_TOKEN_MFA_CODE'] ?? '';
-      const ok = user.totpSecret
-        ? verifySync({ token: code, secret: user.totpSecret }).valid
-        : true;
-      if (!ok) throw new Refusal('CodeMismatchException', 'Invalid code received for user');
-    } else {
-      throw new Refusal('InvalidParameterException', `${session.challenge} is not scripted`);
-    }
-    return this.#tokens(user, true, expired);
-  }
-
-  #challenge(user: User, name: ScriptedChallenge, parameters: Record<string, string> = {}) {
-    const session = randomBytes(16).toString('hex');
-    this.#sessions.set(session, { user: this.#key(user.name), challenge: name });
-    const defaults: Record<string, string> =
-      name === 'SELECT_MFA_TYPE' ? { MFAS_CAN_CHOOSE: '["SMS_MFA","SOFTWARE_TOKEN_MFA"]' } : {};
-    return {
-      ChallengeName: name,
-      Session: session,
-      ChallengeParameters: { USER_ID_FOR_SRP: user.name, ...defaults, ...parameters },
-    };
-  }
-
-  #tokens(user: User, withRefresh: boolean, expired: boolean) {
-    const issued = Math.floor(this.now() / 1000);
-    const lifetime = expired ? 0 : this.tokenSeconds;
-    const exp = expired ? issued - 60 : issued + lifetime;
-    const jwt = (use: 'access' | 'id') =>
-      new UnsecuredJWT({ sub: user.sub, token_use: use, username: user.name, jti: randomUUID() })
-        .setIssuedAt(issued)
-        .setExpirationTime(exp)
-        .encode();
-    const result: Record<string, unknown> = {
-      AccessToken: jwt('access'),
-      IdToken: jwt('id'),
-      ExpiresIn: lifetime,
-      TokenType: 'Bearer',
-    };
-    if (withRefresh) {
-      const refresh = randomBytes(24).toString('hex');
-      this.#refreshTokens.set(refresh, this.#key(user.name));
-      result['RefreshToken'] = refresh;
-    }
-    return { AuthenticationResult: result, ChallengeParameters: {} };
-  }
-
-  /** The user an identity pool call is made for, from its id token (never verified here). */
-  #subject(logins: unknown): string {
-    const token = Object.values((logins ?? {}) as Record<string, string>)[0];
-    try {
-      const claims = decodeJwt(token ?? '');
-      if (typeof claims.exp === 'number' && claims.exp * 1000 <= this.now()) {
-        throw new NotAuthorized('Invalid login token. Token expired.');
-      }
-      return String(claims.sub);
-    } catch (err) {
-      if (err instanceof Refusal) throw err;
-      throw new NotAuthorized('Invalid login token.');
-    }
-  }
-
-  #headers(): Record<string, string> {
-    return {
-      'content-type': 'application/x-amz-json-1.1',
-      date: new Date(this.now()).toUTCString(),
-      'x-amzn-requestid': randomUUID(),
-    };
-  }
-
-  #send(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, this.#headers());
-    res.end(JSON.stringify(body));
-  }
-
-  #error(res: ServerResponse, type: string, message: string, status: number): void {
-    res.writeHead(status, { ...this.#headers(), 'x-amzn-errortype': type });
-    res.end(JSON.stringify({ __type: type, message }));
-  }
-}
-
-class Refusal extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-class NotAuthorized extends Refusal {
-  constructor(message: string) {
-    super('NotAuthorizedException', message);
-  }
-}
-
-function matches(match: string, call: ScriptedCall): boolean {
-  return match === '*' || match === call.operation || match === call.name;
 }

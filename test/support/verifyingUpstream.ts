@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopbackServer.js';
 import { verifySigV4, type KnownCredentials } from './verifySigV4.js';
 
 /** One request as the upstream saw it, with the verifier's verdict. */
@@ -47,17 +47,12 @@ export class VerifyingUpstream {
   async start(): Promise<this> {
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on('connection', () => this.connections++);
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   async #verify(req: IncomingMessage, body: Buffer): Promise<Arrival['verdict']> {
