@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Config } from './config.js';
 import type { ConfigReader } from './configReader.js';
 
@@ -56,7 +57,11 @@ export function endpointOverrides(
   ];
 }
 
-/** True when a host binds only the loopback interface. */
+/**
+ * True when a host binds only the loopback interface: localhost, ::1, or an IPv4 address in
+ * 127/8 (not a host name that merely starts with `127.`, which DNS may send anywhere).
+ */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
 }
