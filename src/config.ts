@@ -80,6 +80,7 @@ export interface Config {
   tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/** The levels LOG_LEVEL may name (pino's, and silent for none). */
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** All configuration problems, reported together. */

@@ -1,17 +1,6 @@
 import type { Config } from './config.js';
 import type { ConfigReader } from './configReader.js';
-
-/** The settings of one account, which per-client mode must not have: each client logs in. */
-const sharedAccountVariables = [
-  'SCRIBE_USERNAME',
-  'SCRIBE_PASSWORD',
-  'SCRIBE_PASSWORD_FILE',
-  'SCRIBE_REFRESH_TOKEN',
-  'SCRIBE_REFRESH_TOKEN_FILE',
-  'SCRIBE_MFA_SECRET',
-  'SCRIBE_MFA_SECRET_FILE',
-  'SCRIBE_SESSION_FILE',
-] as const;
+import { sharedAccountVariables } from './configVariables.js';
 
 /**
  * Who logs in and who may call: the account and its secrets (shared mode) or one login per client

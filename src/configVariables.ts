@@ -3,6 +3,18 @@
  * and which secrets may come from a file instead.
  */
 
+/** The settings of one account (shared mode); per-client mode refuses them: each client logs in. */
+export const sharedAccountVariables = [
+  'SCRIBE_USERNAME',
+  'SCRIBE_PASSWORD',
+  'SCRIBE_PASSWORD_FILE',
+  'SCRIBE_REFRESH_TOKEN',
+  'SCRIBE_REFRESH_TOKEN_FILE',
+  'SCRIBE_MFA_SECRET',
+  'SCRIBE_MFA_SECRET_FILE',
+  'SCRIBE_SESSION_FILE',
+] as const;
+
 /** Every variable the configuration reads, in the README's order. */
 export const configVariables = [
   'SCRIBE_API_URL',
@@ -13,14 +25,7 @@ export const configVariables = [
   'SCRIBE_IDENTITY_POOL_ID',
   'SCRIBE_CLIENT_SECRET',
   'SCRIBE_CLIENT_SECRET_FILE',
-  'SCRIBE_USERNAME',
-  'SCRIBE_PASSWORD',
-  'SCRIBE_PASSWORD_FILE',
-  'SCRIBE_REFRESH_TOKEN',
-  'SCRIBE_REFRESH_TOKEN_FILE',
-  'SCRIBE_MFA_SECRET',
-  'SCRIBE_MFA_SECRET_FILE',
-  'SCRIBE_SESSION_FILE',
+  ...sharedAccountVariables,
   'SCRIBE_COGNITO_ENDPOINT',
   'SCRIBE_IDENTITY_ENDPOINT',
   'PROXY_HOST',
