@@ -14,6 +14,15 @@ describe('Cognito endpoint overrides', function () {
     expect(found[1]).to.include('SCRIBE_IDENTITY_ENDPOINT');
   });
 
+  it('refuses plain http to a host name that only starts like a loopback address', function () {
+    // 127.0.0.1.evil.example is a DNS name: it can resolve anywhere, and the password with it.
+    for (const endpoint of ['http://127.0.0.1.evil.example:9229', 'http://127.evil.example']) {
+      const found = problems({ ...minimal, SCRIBE_COGNITO_ENDPOINT: endpoint });
+      expect(found, endpoint).to.have.length(1);
+      expect(found[0], endpoint).to.include('SCRIBE_COGNITO_ENDPOINT must be https');
+    }
+  });
+
   it('accepts https anywhere, and http on a loopback address (the sandbox, tests)', function () {
     for (const endpoint of [
       'https://cognito-idp.eu-west-2.amazonaws.com',

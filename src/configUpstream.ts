@@ -1,0 +1,55 @@
+import type { Config } from './config.js';
+import type { ConfigReader } from './configReader.js';
+
+/** An AWS region name, as the pool ids start with it. */
+const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** The API, how calls to it are authorized, and the Cognito pools that log in to it. */
+export function readUpstream(
+  read: ConfigReader,
+): Pick<Config, 'apiUrl' | 'authMode' | 'region' | 'clientId' | 'userPoolId' | 'identityPoolId'> {
+  const apiUrl = read.url('SCRIBE_API_URL', 'https://mi.scribelabs.ai/v1');
+  const authMode = read.oneOf('SCRIBE_AUTH_MODE', ['sigv4', 'bearer'], 'sigv4');
+  const region = read.text('SCRIBE_REGION') ?? 'eu-west-2';
+  if (!regionPattern.test(region)) {
+    read.problem('invalid setting: SCRIBE_REGION must look like eu-west-2');
+  }
+  const clientId = read.required('SCRIBE_CLIENT_ID');
+  const userPoolId = read.required('SCRIBE_USER_POOL_ID');
+  const identityPoolId = read.text('SCRIBE_IDENTITY_POOL_ID');
+  if (authMode === 'sigv4' && !identityPoolId) {
+    read.problem('missing setting: SCRIBE_IDENTITY_POOL_ID (needed in sigv4 mode)');
+  }
+  checkPoolRegions(read, region, userPoolId, identityPoolId);
+  return {
+    apiUrl: apiUrl ?? new URL('https://mi.scribelabs.ai/v1'),
+    authMode: authMode ?? 'sigv4',
+    region,
+    clientId,
+    userPoolId,
+    identityPoolId,
+  };
+}
+
+/**
+ * A pool id starts with its region (eu-west-2_abc, eu-west-2:uuid): a mismatch would only fail
+ * later, at the first login, with a confusing error.
+ */
+function checkPoolRegions(
+  read: ConfigReader,
+  region: string,
+  userPoolId: string,
+  identityPoolId: string | undefined,
+): void {
+  for (const [name, id, separator] of [
+    ['SCRIBE_USER_POOL_ID', userPoolId, '_'],
+    ['SCRIBE_IDENTITY_POOL_ID', identityPoolId, ':'],
+  ] as const) {
+    const poolRegion = id?.includes(separator) ? id.slice(0, id.indexOf(separator)) : undefined;
+    if (poolRegion && regionPattern.test(poolRegion) && poolRegion !== region) {
+      read.problem(
+        `invalid setting: ${name} is in ${poolRegion} but SCRIBE_REGION is ${region} (set SCRIBE_REGION=${poolRegion})`,
+      );
+    }
+  }
+}
