@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     const guess = closest(name, Object.keys(commands));
     const hint = guess ? `did you mean '${guess}'? ` : '';
     process.stderr.write(
-      `scribe-proxy: unknown command ${quotedArgument(name)} (${hint}try scribe-proxy --help)\n`,
+      `scribe-proxy: unknown command ${quotedArgument(name, Object.keys(commands))} (${hint}try scribe-proxy --help)\n`,
     );
     return exitCodes.usage;
   }

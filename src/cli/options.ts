@@ -41,9 +41,10 @@ export function parseOptions(
     const message = (err as Error).message.split('\n')[0] ?? 'bad arguments';
     const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
     if (unknown) {
-      const guess = closest(unknown[2] as string, ['help', ...specs.map((s) => s.flag)]);
+      const flags = ['help', ...specs.map((s) => s.flag)];
+      const guess = closest(unknown[2] as string, flags);
       const hint = guess ? ` (did you mean --${guess}?)` : '';
-      const shown = shownArgument(`${unknown[1]}${unknown[2]}`) ?? notShown;
+      const shown = shownArgument(`${unknown[1]}${unknown[2]}`, flags) ?? notShown;
       throw new UsageError(`unknown option ${shown}${hint}; --help lists them`);
     }
     throw new UsageError(message);

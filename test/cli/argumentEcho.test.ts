@@ -11,6 +11,9 @@ const secrets = [
   'dGhpcyBpcyBhIHRva2Vu==',
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl',
   '1example23456789abcdefghijklmnopqrstuvwxyz0123456789',
+  // Passphrases of plain words (diceware) and a plain-word password look like words.
+  'correct-horse-battery-staple',
+  'sunflower',
 ];
 
 const specs: OptionSpec[] = [
@@ -69,11 +72,11 @@ describe('CLI: arguments are never echoed when they may be secrets', function ()
     }
   });
 
-  it('still shows a word, a flag and a variable name, so a typo can be seen', function () {
-    expect(shownArgument('tokn')).to.equal('tokn');
+  it('still shows a flag, a variable name and a word near a name it knows, so a typo can be seen', function () {
+    expect(shownArgument('tokn', ['tokens', 'serve'])).to.equal('tokn');
     expect(shownArgument('--scribe-pasword=hunter2')).to.equal('--scribe-pasword=...');
     expect(serveArgumentProblem('SCRIBE_PASWORD=x')).to.include("'SCRIBE_PASWORD=...'");
-    expect(usageMessage(['--username', 'bob', 'extra'])).to.include("'extra'");
+    expect(usageMessage(['--username', 'bob', 'SCRIBE_USERNAME'])).to.include("'SCRIBE_USERNAME'");
     expect(usageMessage(['--pasword=hunter2']))
       .to.include('--pasword')
       .and.include('--password');
