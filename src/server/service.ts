@@ -17,8 +17,6 @@ import {
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
 import type { EgressProxy } from '../http/index.js';
-import { adminRouter, sessionsRouter } from '../admin/index.js';
-import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
@@ -171,35 +169,43 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const adminToken = config.adminToken;
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
-  const admin = createAdminApp(
-    healthRoutes(sessions.readiness, metrics, adminToken),
-    !adminToken
-      ? undefined
-      : session && actions
-        ? adminRouter({
-            session,
-            actions,
+  // The admin API (zod, its OpenAPI document) and the console (preact, its pages) are loaded
+  // only when ADMIN_TOKEN enables them: a sidecar without one serves health and metrics alone.
+  const [adminRoutes, consoleRoutes] = !adminToken
+    ? [undefined, undefined]
+    : await Promise.all([
+        import('../admin/index.js').then(({ adminRouter, sessionsRouter }) =>
+          session && actions
+            ? adminRouter({
+                session,
+                actions,
+                adminToken,
+                passwordRateLimit: options.passwordRateLimit,
+                onAction,
+              })
+            : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
+        ),
+        import('../admin/console/index.js').then(({ createConsole }) =>
+          createConsole({
             adminToken,
-            passwordRateLimit: options.passwordRateLimit,
+            tls: tls.admin,
+            loopbackOnly: isLoopback(config.adminHost),
+            shared: session && actions ? { session, actions } : undefined,
+            perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
+            requests: metrics.recentRequests,
+            logins: metrics.recentLogins,
             onAction,
-          })
-        : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
+          }),
+        ),
+      ]);
+  const adminApp = createAdminApp(
+    healthRoutes(sessions.readiness, metrics, adminToken),
+    adminRoutes,
     { tls: tls.admin },
-    !adminToken
-      ? undefined
-      : createConsole({
-          adminToken,
-          tls: tls.admin,
-          loopbackOnly: isLoopback(config.adminHost),
-          shared: session && actions ? { session, actions } : undefined,
-          perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
-          requests: metrics.recentRequests,
-          logins: metrics.recentLogins,
-          onAction,
-        }),
+    consoleRoutes,
   );
   const adminServer = createHardenedServer(
-    (req, res) => admin(req, res),
+    (req, res) => adminApp(req, res),
     defaultLimits,
     adminTls?.serverOptions(),
   );
