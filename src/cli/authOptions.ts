@@ -2,7 +2,8 @@ import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, askNewPassword, canPrompt } from './prompt.js';
 import { checkEndpoint, environmentWithDotEnv } from '../config.js';
 import { readEgress } from '../http/index.js';
-import { cognitoAgents } from '../server/index.js';
+// Not the server's index: a credential fetch must not load the server, express and pino.
+import { cognitoAgents } from '../server/cognitoAgents.js';
 import { UsageError } from './usage.js';
 import type { OptionSpec } from './options.js';
 

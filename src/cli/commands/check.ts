@@ -1,5 +1,4 @@
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from '../../config.js';
-import { checkOnline } from '../checkOnline.js';
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
 
@@ -59,6 +58,8 @@ export async function checkCommand(argv: string[], print: (text: string) => void
   }
   print(`The configuration is valid:\n${describeConfig(config)}`);
   if (!values['online']) return;
+  // The Cognito clients are loaded for --online alone.
+  const { checkOnline } = await import('../checkOnline.js');
   const ok = await checkOnline(config, env, (step) =>
     print(`${step.ok ? '✓' : '✗'} ${step.step}: ${step.detail}`),
   );
