@@ -1,9 +1,10 @@
 /**
- * What starting the CLI costs (issue 25): `--version` and `--help` wall time, `serve` from spawn
- * to its first /readyz 200 against an instant Cognito (bench/fakeCognito.ts), and the serve
- * process's RSS once ready. Each the median of N runs.
- *   npm run bench:footprint            (FOOTPRINT_RUNS, default 7)
- * run.ts calls footprint() for its own table.
+ * What starting the command costs: `--version` and `--help` wall time, `serve` from spawn to its
+ * first /readyz 200 against an instant Cognito (bench/fakeCognito.ts; the login included), and
+ * the serve process's RSS then (no ADMIN_TOKEN, JSON logs: a sidecar's configuration). Each the
+ * median of N runs.
+ *   npm run bench:footprint        (FOOTPRINT_RUNS, default 7; FOOTPRINT_MAIN, another main.js)
+ * bench/run.ts calls footprint() for its own table.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,8 +12,10 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startFakeCognito } from './fakeCognito.js';
 
+/** The command as shipped (scripts/bundle.js); FOOTPRINT_MAIN measures another main.js. */
 const mainJs =
-  process.env['FOOTPRINT_MAIN'] ?? fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  process.env['FOOTPRINT_MAIN'] ??
+  fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const MiB = 1024 * 1024;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 

@@ -21,6 +21,7 @@ import {
   timeToFirstByte,
 } from './measures.js';
 import { goPeerPath, pin, pinning, startGoPeer, startServer, type Server } from './processes.js';
+import { footprint, footprintTable } from './footprint.js';
 import { profileBreakdown, topFunctions } from './profileBreakdown.js';
 import { compareUpstreamClients } from './upstreamClients.js';
 import { requireWrk } from './wrk.js';
@@ -429,6 +430,10 @@ async function main(): Promise<void> {
   out('| --- | --- | --- | --- |');
   for (const r of clientRows)
     out(`| ${r.workload} | ${r.client} | ${fmt(r.cpuUs)} | ${fmt(r.rps)} |`);
+  out();
+  out('## Footprint: start-up time and memory of the command (bench/footprint.ts)');
+  out();
+  for (const line of footprintTable(await footprint(5))) out(line);
   out();
   const optimisations = optimisationLog();
   if (optimisations) out(optimisations);

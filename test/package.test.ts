@@ -30,6 +30,7 @@ describe('the npm package', function () {
       'package.json',
       'package-lock.json',
       'tsconfig.json',
+      'scripts',
       'README.md',
       'docs',
       'LICENSE',
@@ -56,6 +57,7 @@ describe('the npm package', function () {
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/cli/main.js',
+      'dist/cli/main.js',
       'src/index.ts',
     ]);
     expect(

@@ -4,7 +4,7 @@ import { exitCodes, PromptAborted, UsageError } from './usage.js';
 import { closest } from './closest.js';
 import { quotedArgument } from './settingHint.js';
 import { existsSync } from 'node:fs';
-import { packageVersion } from '../version.js';
+import { packageRoot, packageVersion } from '../version.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
@@ -62,7 +62,7 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
  * installed package ships without them, so it does not offer the sandbox.
  */
 function sandboxAvailable(): boolean {
-  return existsSync(new URL('../../test/support/sandbox.js', import.meta.url));
+  return existsSync(new URL('dist/test/support/sandbox.js', packageRoot));
 }
 
 function mainHelp(): string {
