@@ -312,14 +312,28 @@ describe('deployment files', function () {
     }
   });
 
-  it('the compose sandbox publishes both ports on the host loopback', async function () {
+  it('the compose sandbox publishes both ports on the host loopback, 8080/8081 unless chosen, the same inside', async function () {
     const compose = parseYaml(await read('docker-compose.yml')) as {
-      services: Record<string, { ports?: string[] }>;
+      services: Record<string, { ports?: string[]; command?: string[] }>;
     };
-    expect(compose.services['sandbox']?.ports).to.include.members([
-      '127.0.0.1:8080:8080',
-      '127.0.0.1:8081:8081',
-    ]);
+    const sandbox = compose.services['sandbox'];
+    // Compose's interpolation, ${NAME:-default}, as `docker compose` applies it.
+    const interpolate = (text: string, env: Record<string, string>) =>
+      text.replace(
+        /\$\{(\w+):-([^}]*)\}/g,
+        (_m, name: string, fallback: string) => env[name] ?? fallback,
+      );
+    const published = (env: Record<string, string>) =>
+      (sandbox?.ports ?? []).map((p) => interpolate(p, env));
+    const listens = (env: Record<string, string>) => {
+      const args = (sandbox?.command ?? []).map((a) => interpolate(a, env));
+      return [args[args.indexOf('--port') + 1], args[args.indexOf('--admin-port') + 1]];
+    };
+    expect(published({})).to.have.members(['127.0.0.1:8080:8080', '127.0.0.1:8081:8081']);
+    expect(listens({})).to.deep.equal(['8080', '8081']);
+    const chosen = { SANDBOX_PORT: '9080', SANDBOX_ADMIN_PORT: '9081' };
+    expect(published(chosen)).to.have.members(['127.0.0.1:9080:9080', '127.0.0.1:9081:9081']);
+    expect(listens(chosen)).to.deep.equal(['9080', '9081']);
   });
 
   it('every example answers the Host names its clients use, and only those (PROXY_ALLOWED_HOSTS)', async function () {
