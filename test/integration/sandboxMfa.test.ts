@@ -7,6 +7,7 @@ import { isChallenge, ScribeAuth } from '../../src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startService, type Service } from '../../src/server/index.js';
 import { readSessionFile } from '../../src/session/index.js';
+import { sandboxBanner } from '../../src/cli/commands/sandboxBanner.js';
 import { runCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
@@ -28,6 +29,19 @@ async function admin(sandbox: Sandbox, path: string, body: unknown) {
   return answer.json();
 }
 
+/** The settings the sandbox's banner tells a person to export, as variables. */
+function printedSettings(sandbox: Sandbox): Record<string, string> {
+  const banner = sandboxBanner(sandbox, { seconds: 1, mode: 'sigv4', firstLogin: false });
+  const line = banner.split('\n').find((l) => l.trim().startsWith('export ')) ?? '';
+  return Object.fromEntries(
+    line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+}
+
 describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTokens and a proxy from the session file", function () {
   this.timeout(120_000);
   let sandbox: Sandbox;
@@ -35,6 +49,7 @@ describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTo
   let secret: string;
   let sessionFile: string;
   let served: Service | undefined;
+  let settings: Record<string, string>;
 
   before(async function () {
     sandbox = await startSandbox({
@@ -49,6 +64,7 @@ describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTo
     });
     dir = await mkdtemp(join(tmpdir(), 'scribe-sandbox-mfa-'));
     sessionFile = join(dir, 'session.json');
+    settings = printedSettings(sandbox);
     expect(await eventually(() => sandbox.service.session?.state === 'ready')).to.equal(true);
     // What the console's MFA set-up does: a secret for the authenticator app, then a code from it.
     const setup = await admin(sandbox, '/admin/mfa/setup', {});
@@ -65,7 +81,7 @@ describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTo
   it('login --session-file asks for the MFA code and writes the session file', async function () {
     const run = await runOnTerminal(
       ['login', '--session-file', sessionFile],
-      { ...sandbox.env, SCRIBE_USERNAME: sandbox.username, SCRIBE_PASSWORD: sandbox.password },
+      { ...settings, SCRIBE_USERNAME: sandbox.username, SCRIBE_PASSWORD: sandbox.password },
       [['MFA code', `${generateSync({ secret })}\r`]],
     );
     expect(run.code, run.screen).to.equal(0);
@@ -73,7 +89,7 @@ describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTo
   });
 
   it('credentials --session-file prints federated credentials from that session file', async function () {
-    const run = await runCli(['credentials', '--session-file', sessionFile], sandbox.env);
+    const run = await runCli(['credentials', '--session-file', sessionFile], settings);
     expect(run.code, run.stderr).to.equal(0);
     const printed = JSON.parse(run.stdout) as Record<string, string>;
     expect(printed['accessKeyId']).to.be.a('string').and.not.equal('');
@@ -83,12 +99,12 @@ describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTo
   it("the library's getTokens({ refreshToken }) refreshes with the session file's token", async function () {
     const saved = await readSessionFile(sessionFile);
     const auth = new ScribeAuth({
-      clientId: sandbox.env['SCRIBE_CLIENT_ID'] as string,
-      userPoolId: sandbox.env['SCRIBE_USER_POOL_ID'],
-      identityPoolId: sandbox.env['SCRIBE_IDENTITY_POOL_ID'],
+      clientId: settings['SCRIBE_CLIENT_ID'] as string,
+      userPoolId: settings['SCRIBE_USER_POOL_ID'],
+      identityPoolId: settings['SCRIBE_IDENTITY_POOL_ID'],
       endpoints: {
-        cognitoIdentityProvider: sandbox.env['SCRIBE_COGNITO_ENDPOINT'],
-        cognitoIdentity: sandbox.env['SCRIBE_IDENTITY_ENDPOINT'],
+        cognitoIdentityProvider: settings['SCRIBE_COGNITO_ENDPOINT'],
+        cognitoIdentity: settings['SCRIBE_IDENTITY_ENDPOINT'],
       },
     });
     try {
@@ -104,7 +120,7 @@ describe("the sandbox's MFA story: MFA turned on, then login, credentials, getTo
   it('a proxy started from the session file alone refreshes with its token, as its hourly refresh does, and signs requests', async function () {
     served = await startService(
       loadConfig({
-        ...sandbox.env,
+        ...settings,
         SCRIBE_SESSION_FILE: sessionFile,
         PROXY_PORT: '0',
         ADMIN_PORT: '0',

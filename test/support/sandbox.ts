@@ -67,6 +67,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // challenge (a new password, an MFA code) usable, as Cognito does and cognito-local does not.
     const relay = await new ChallengeAnswerRelay(new URL(cognito.endpoint)).start();
     stops.push(() => relay.stop());
+    options.progress(
+      `user pool endpoint ${relay.url} (SCRIBE_COGNITO_ENDPOINT): a relay in front of cognito-local, used by the proxy, the CLI and the library`,
+    );
     const cognitoEndpoint = relay.url;
     const perClient = options.sessions === 'per-client';
     const names = perClient ? ['ada', 'grace', 'alan'] : ['sandbox-user'];
