@@ -27,6 +27,7 @@ describe('the sandbox banner', function () {
     expect(text).to.include("curl 'http://127.0.0.1:8080/tasks?limit=10'");
     expect(text).to.include('http://127.0.0.1:8081/admin/session');
     expect(text).to.include('throwaway');
+    expect(text).to.include('from inside this container (docker compose exec sandbox sh');
   });
 
   it('on loopback, prints the URLs as they are, with the reset code', function () {

@@ -50,7 +50,10 @@ export function sandboxBanner(
   const firstUser = sandbox.users[0]?.username;
   const command = options.mode === 'sigv4' ? 'credentials' : 'tokens';
   lines.push(
-    'Aim the CLI or the library at it (in another terminal, in this checkout; docs/sandbox.md):',
+    // In a container the pools listen on its own loopback: the commands run inside it.
+    wildcard
+      ? "Aim the CLI or the library at it from inside this container (docker compose exec sandbox sh;\ndocs/sandbox.md): its pools listen on the container's loopback only."
+      : 'Aim the CLI or the library at it (in another terminal, in this checkout; docs/sandbox.md):',
     `  ${exported}`,
     `  node dist/src/cli/main.js ${command} --username ${firstUser}    # asks for the password`,
     '',
