@@ -17,7 +17,7 @@ import {
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
 import type { EgressProxy } from '../http/index.js';
-import { adminRouter, sessionsRouter } from '../admin/index.js';
+import { adminRouter, adminTokenThrottle, sessionsRouter } from '../admin/index.js';
 import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
@@ -169,10 +169,22 @@ export async function startService(config: Config, options: ServiceOptions = {})
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
+  // One count of wrong admin tokens per address for the admin API and /readyz alike.
+  const throttle = adminTokenThrottle();
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
   const admin = createAdminApp(
-    healthRoutes(sessions.readiness, metrics, adminToken),
+    healthRoutes(
+      sessions.readiness,
+      metrics,
+      adminToken
+        ? {
+            adminToken,
+            throttle,
+            onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
+          }
+        : undefined,
+    ),
     !adminToken
       ? undefined
       : session && actions
@@ -182,8 +194,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
             adminToken,
             passwordRateLimit: options.passwordRateLimit,
             onAction,
+            adminTokenThrottle: throttle,
           })
-        : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
+        : sessionsRouter({
+            sessions: sessions.cache as SessionCache,
+            adminToken,
+            onAction,
+            adminTokenThrottle: throttle,
+          }),
     { tls: tls.admin },
     !adminToken
       ? undefined
