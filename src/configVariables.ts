@@ -18,6 +18,7 @@ export const sharedAccountVariables = [
 /** Every variable the configuration reads, in the README's order. */
 export const configVariables = [
   'SCRIBE_API_URL',
+  'SCRIBE_API_PLAIN_HTTP_HOST',
   'SCRIBE_AUTH_MODE',
   'SCRIBE_REGION',
   'SCRIBE_CLIENT_ID',
