@@ -52,6 +52,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Host names the proxy answers to beyond loopback (PROXY_ALLOWED_HOSTS). */
   allowedHosts: string[];
+  /** ADMIN_ALLOWED_HOSTS: Host names the admin listener answers beyond loopback, whatever the bind. */
+  adminAllowedHosts: string[];
   /** One account from this configuration, or one per client (its own Basic login). */
   sessions: 'shared' | 'per-client';
   /** Per-client mode: most sessions held. */

@@ -198,6 +198,13 @@ export const configReference: readonly ConfigSetting[] = [
     example: 'scribe-proxy,scribe-proxy.default.svc',
   },
   {
+    name: 'ADMIN_ALLOWED_HOSTS',
+    meaning:
+      '`Host` names the admin listener answers beyond loopback, whatever its bind (comma-separated: a Service name); other names get 403 from the console and `/admin/*`, and no detail from `/readyz`; `/healthz`, `/readyz` and `/metrics` answer any name (probes, scrapes)',
+    default: 'none',
+    example: 'scribe-proxy-admin,scribe-proxy-admin.default.svc',
+  },
+  {
     name: 'PROXY_SESSIONS',
     meaning:
       '`shared` (one account from this configuration) or `per-client` (each client sends its own login; see [per-client sessions](per-client.md))',

@@ -15,6 +15,11 @@ export type Readiness = () => { ready: boolean; state: string; detail: object };
 export interface ReadyzToken {
   adminToken: string;
   throttle: AdminTokenThrottle;
+  /**
+   * Whether a `Host` is the admin listener's own: a token sent under another name (a rebound
+   * page's) is taken as no token, so it neither shows the detail nor counts toward the throttle.
+   */
+  ownHost: (host: string | undefined) => boolean;
   /** Told of a wrong token (or one from a locked-out address) and the status answered. */
   onRefused?: (reason: AdminTokenRefusal, status: number) => void;
 }
@@ -28,7 +33,8 @@ const throttleHeaders = ['ratelimit', 'ratelimit-policy', 'retry-after'];
  * without the admin token it says the state only: the username, identity id and times are for
  * the operator. A token sent there is a guess like one at the admin API: counted by the same
  * per-address throttle and logged; a locked-out address gets the state only, right token or not.
- * A probe without a token never touches the throttle.
+ * A probe without a token never touches the throttle, and answers any Host (the kubelet's is the
+ * pod's address); a token counts only under the listener's own names.
  */
 export function healthRoutes(readiness: Readiness, metrics: Metrics, token?: ReadyzToken): Router {
   const router = Router();
@@ -42,7 +48,9 @@ export function healthRoutes(readiness: Readiness, metrics: Metrics, token?: Rea
   };
   router.get('/readyz', (req, res) => {
     const presented = bearerToken(req.headers.authorization);
-    if (presented === undefined || !token) return answer(res, false);
+    if (presented === undefined || !token || !token.ownHost(req.headers.host)) {
+      return answer(res, false);
+    }
     void token.throttle(req, res, () => {
       for (const header of throttleHeaders) res.removeHeader(header);
       if (lockedOut(res)) {

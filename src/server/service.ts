@@ -16,7 +16,7 @@ import {
   upstreamHostname,
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
-import type { EgressProxy } from '../http/index.js';
+import { adminHostCheck, type EgressProxy } from '../http/index.js';
 import { adminRouter, adminTokenThrottle, sessionsRouter } from '../admin/index.js';
 import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
@@ -171,6 +171,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const adminToken = config.adminToken;
   // One count of wrong admin tokens per address for the admin API and /readyz alike.
   const throttle = adminTokenThrottle();
+  const ownHost = adminHostCheck(config.adminAllowedHosts);
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
   const admin = createAdminApp(
@@ -181,6 +182,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         ? {
             adminToken,
             throttle,
+            ownHost,
             onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
           }
         : undefined,
@@ -202,13 +204,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
             onAction,
             adminTokenThrottle: throttle,
           }),
-    { tls: tls.admin },
+    {
+      tls: tls.admin,
+      ownHost,
+      onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
+    },
     !adminToken
       ? undefined
       : createConsole({
           adminToken,
           tls: tls.admin,
-          loopbackOnly: isLoopback(config.adminHost),
+          ownHost,
           shared: session && actions ? { session, actions } : undefined,
           perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
           requests: metrics.recentRequests,
