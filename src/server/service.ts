@@ -16,7 +16,7 @@ import {
   upstreamHostname,
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
-import type { EgressProxy } from '../http/index.js';
+import { adminHostCheck, type EgressProxy } from '../http/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
@@ -167,42 +167,63 @@ export async function startService(config: Config, options: ServiceOptions = {})
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
+  const ownHost = adminHostCheck(config.adminAllowedHosts);
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
   // The admin API (zod, its OpenAPI document) and the console (preact, its pages) are loaded
   // only when ADMIN_TOKEN enables them: a sidecar without one serves health and metrics alone.
-  const [adminRoutes, consoleRoutes] = !adminToken
-    ? [undefined, undefined]
-    : await Promise.all([
-        import('../admin/index.js').then(({ adminRouter, sessionsRouter }) =>
-          session && actions
-            ? adminRouter({
-                session,
-                actions,
-                adminToken,
-                passwordRateLimit: options.passwordRateLimit,
-                onAction,
-              })
-            : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
-        ),
-        import('../admin/console/index.js').then(({ createConsole }) =>
-          createConsole({
-            adminToken,
-            tls: tls.admin,
-            loopbackOnly: isLoopback(config.adminHost),
-            shared: session && actions ? { session, actions } : undefined,
-            perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
-            requests: metrics.recentRequests,
-            logins: metrics.recentLogins,
-            onAction,
-          }),
-        ),
-      ]);
+  const [adminModule, consoleModule] = adminToken
+    ? await Promise.all([import('../admin/index.js'), import('../admin/console/index.js')])
+    : [];
+  // One count of wrong admin tokens per address for the admin API and /readyz alike.
+  const throttle = adminModule?.adminTokenThrottle();
   const adminApp = createAdminApp(
-    healthRoutes(sessions.readiness, metrics, adminToken),
-    adminRoutes,
-    { tls: tls.admin },
-    consoleRoutes,
+    healthRoutes(
+      sessions.readiness,
+      metrics,
+      adminToken && throttle
+        ? {
+            adminToken,
+            throttle,
+            ownHost,
+            onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
+          }
+        : undefined,
+    ),
+    !adminToken || !adminModule || !throttle
+      ? undefined
+      : session && actions
+        ? adminModule.adminRouter({
+            session,
+            actions,
+            adminToken,
+            passwordRateLimit: options.passwordRateLimit,
+            onAction,
+            adminTokenThrottle: throttle,
+          })
+        : adminModule.sessionsRouter({
+            sessions: sessions.cache as SessionCache,
+            adminToken,
+            onAction,
+            adminTokenThrottle: throttle,
+          }),
+    {
+      tls: tls.admin,
+      ownHost,
+      onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
+    },
+    !adminToken || !consoleModule
+      ? undefined
+      : consoleModule.createConsole({
+          adminToken,
+          tls: tls.admin,
+          ownHost,
+          shared: session && actions ? { session, actions } : undefined,
+          perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
+          requests: metrics.recentRequests,
+          logins: metrics.recentLogins,
+          onAction,
+        }),
   );
   const adminServer = createHardenedServer(
     (req, res) => adminApp(req, res),
