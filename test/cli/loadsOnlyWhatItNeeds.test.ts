@@ -74,7 +74,6 @@ describe('the CLI loads only what a command and its configuration need', functio
       'preact-render-to-string',
       'uqr',
       'zod',
-      'express-rate-limit',
       'pino-pretty',
       'otplib',
     ]) {
