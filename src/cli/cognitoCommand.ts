@@ -1,5 +1,5 @@
 import type { ScribeAuth } from '../auth/index.js';
-import { authFrom, checkEndpointOverrides } from './authOptions.js';
+import { checkEndpointOverrides } from './endpointOverrideCheck.js';
 import { helpText, parseOptions, requireOptions, type OptionSpec } from './options.js';
 
 /** What a command that talks to Cognito declares; the helper does the rest. */
@@ -45,6 +45,8 @@ export function cognitoCommand(spec: CognitoCommandSpec): CognitoCommand {
     await spec.prepare?.(values);
     const answer = await spec.answerWithoutCognito?.(values);
     if (answer !== undefined) return print(JSON.stringify(answer, null, 2));
+    // Loaded only now: the AWS SDK is most of the CLI's start-up, and a cache needs none of it.
+    const { authFrom } = await import('./authOptions.js');
     const auth = authFrom(values);
     try {
       const result = await spec.run(auth, values, print);

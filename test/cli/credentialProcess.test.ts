@@ -240,6 +240,7 @@ describe('scribe-proxy credentials --format process (AWS credential_process)', f
     const { cwd, home } = await emptyPlace();
     const file = join(dir, `session-${n}.json`);
     await login(file);
+    const before = cognitoCalls();
     for (const [name, value] of [
       ['SCRIBE_CLIENT_ID', 'another-client'],
       ['SCRIBE_COGNITO_ENDPOINT', 'https://cognito.elsewhere.example'],
@@ -250,8 +251,7 @@ describe('scribe-proxy credentials --format process (AWS credential_process)', f
       expect(refused.code, name).to.equal(2);
       expect(refused.stderr, name).to.include(file).and.include(`${name}=${value}`);
     }
-    const before = cognitoCalls();
-    expect(cognitoCalls()).to.equal(before);
+    expect(cognitoCalls(), 'Cognito calls of the refused runs').to.equal(before);
   });
 
   it('revoke --session-file alone, from an empty directory, revokes and deletes the file and its cache', async function () {

@@ -6,7 +6,7 @@ import {
   writeCredentialCache,
 } from '../../session/credentialCache.js';
 import { readSessionFile } from '../../session/sessionFile.js';
-import { cognitoOptions, logIn, loginOptions } from '../authOptions.js';
+import { cognitoOptions, loginOptions } from '../cognitoOptionSpecs.js';
 import { cognitoCommand } from '../cognitoCommand.js';
 import { credentialCachePath } from '../credentialCachePath.js';
 import { applySessionSettings, defaultRegion } from '../sessionSettings.js';
@@ -64,6 +64,7 @@ export const credentialsCommand = cognitoCommand({
     return entry && fresh ? answer(values, entry.identityId, fresh) : undefined;
   },
   run: async (auth, values) => {
+    const { logIn } = await import('../authOptions.js');
     const tokens = await logIn(auth, values);
     const identityId = values[identityIdKey] ?? (await auth.getFederatedId(tokens.idToken));
     const credentials = await auth.getFederatedCredentials(identityId, tokens.idToken);
