@@ -236,7 +236,7 @@ describe('scribe-proxy credentials --format process (AWS credential_process)', f
     parsed(await runCli(['credentials', '--session-file', file], { ...home, ...env }, cwd));
   });
 
-  it('refuses settings that name other pools or endpoints than the session file keeps', async function () {
+  it('refuses settings that name other pools, endpoints or account than the session file keeps', async function () {
     const { cwd, home } = await emptyPlace();
     const file = join(dir, `session-${n}.json`);
     await login(file);
@@ -251,6 +251,11 @@ describe('scribe-proxy credentials --format process (AWS credential_process)', f
       expect(refused.code, name).to.equal(2);
       expect(refused.stderr, name).to.include(file).and.include(`${name}=${value}`);
     }
+    // Another account than the file's, as the proxy refuses it at start.
+    await writeFile(join(cwd, '.env'), 'SCRIBE_USERNAME=someone-else\n');
+    const otherAccount = await credentials(file, cwd, home);
+    expect(otherAccount.code).to.equal(1);
+    expect(otherAccount.stderr).to.include(file).and.include('SCRIBE_USERNAME is someone-else');
     expect(cognitoCalls(), 'Cognito calls of the refused runs').to.equal(before);
   });
 

@@ -5,7 +5,7 @@ import {
   readCredentialCache,
   writeCredentialCache,
 } from '../../session/credentialCache.js';
-import { readSessionFile } from '../../session/sessionFile.js';
+import { loadSavedSession } from '../../session/savedSession.js';
 import { cognitoOptions, loginOptions } from '../cognitoOptionSpecs.js';
 import { cognitoCommand } from '../cognitoCommand.js';
 import { credentialCachePath } from '../credentialCachePath.js';
@@ -47,7 +47,11 @@ export const credentialsCommand = cognitoCommand({
     }
     const file = values['session-file'];
     if (!file || values['refresh-token']) return;
-    const saved = await readSessionFile(file);
+    // Refused, as the proxy refuses it, when it holds another account than SCRIBE_USERNAME.
+    const saved = await loadSavedSession(file, {
+      username: values['username'],
+      hasPassword: false,
+    });
     if (!saved) throw new UsageError(`no session file at ${file}: run scribe-proxy login first`);
     applySessionSettings(values, saved, file);
     values['refresh-token'] = saved.refreshToken;
