@@ -172,6 +172,20 @@ describe('scribe-proxy credentials --format process (AWS credential_process)', f
     expect(identities[0]).to.not.equal(identities[1]);
   });
 
+  it('an identity id the identity pool no longer gives this login is asked for again (GetId)', async function () {
+    const { cwd, home } = await emptyPlace();
+    const file = join(dir, `session-${n}.json`);
+    await login(file);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    expect(saved['identityId']).to.be.a('string');
+    const stale = 'eu-west-2:00000000-0000-4000-8000-000000000000';
+    await writeFile(file, JSON.stringify({ ...saved, identityId: stale }));
+    const getIds = world.emulator.calls.GetId;
+    const answer = parsed(await credentials(file, cwd, home));
+    expect(world.emulator.calls.GetId).to.equal(getIds + 1);
+    expect(world.emulator.lookup(answer.AccessKeyId)?.identityId).to.equal(saved['identityId']);
+  });
+
   it('credentials that expire within 15 minutes are not served from the cache', async function () {
     const { cwd, home } = await emptyPlace();
     const file = join(dir, `session-${n}.json`);

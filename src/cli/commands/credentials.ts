@@ -1,4 +1,5 @@
-import type { FederatedCredentials } from '../../auth/index.js';
+import { ScribeAuthError } from '../../auth/errors.js';
+import type { FederatedCredentials, ScribeAuth } from '../../auth/index.js';
 import {
   credentialCacheBinding,
   freshCachedCredentials,
@@ -70,8 +71,11 @@ export const credentialsCommand = cognitoCommand({
   run: async (auth, values) => {
     const { logIn } = await import('../authOptions.js');
     const tokens = await logIn(auth, values);
-    const identityId = values[identityIdKey] ?? (await auth.getFederatedId(tokens.idToken));
-    const credentials = await auth.getFederatedCredentials(identityId, tokens.idToken);
+    const { identityId, credentials } = await federated(
+      auth,
+      values[identityIdKey],
+      tokens.idToken,
+    );
     const path = values[cacheKey];
     if (path) {
       await writeCredentialCache(path, cacheBinding(values), { identityId, credentials }).catch(
@@ -84,6 +88,31 @@ export const credentialsCommand = cognitoCommand({
     return answer(values, identityId, credentials);
   },
 });
+
+/**
+ * The identity id and its credentials. A kept identity id saves a GetId (limited to 25 calls a
+ * second across all of Scribe's clients); when Cognito no longer knows it (the identity was
+ * deleted) or gives it to no one logged in so, GetId is asked once, as with no kept id.
+ */
+async function federated(
+  auth: ScribeAuth,
+  kept: string | undefined,
+  idToken: string,
+): Promise<{ identityId: string; credentials: FederatedCredentials }> {
+  if (kept) {
+    try {
+      return { identityId: kept, credentials: await auth.getFederatedCredentials(kept, idToken) };
+    } catch (err) {
+      const stale = err instanceof ScribeAuthError && staleIdentity.has(err.cognitoName ?? '');
+      if (!stale) throw err;
+    }
+  }
+  const identityId = await auth.getFederatedId(idToken);
+  return { identityId, credentials: await auth.getFederatedCredentials(identityId, idToken) };
+}
+
+/** Cognito's answers to an identity id it no longer has, or that is not this login's. */
+const staleIdentity = new Set(['ResourceNotFoundException', 'NotAuthorizedException']);
 
 /** What the cache is bound to: the session file, its token and account, the pools, the endpoints. */
 function cacheBinding(values: Record<string, string | undefined>): string {
