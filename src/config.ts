@@ -100,7 +100,12 @@ export function environmentWithDotEnv(
   path = '.env',
 ): NodeJS.ProcessEnv {
   if (!existsSync(path)) return env;
-  return { ...parseDotEnv(readFileSync(path)), ...env };
+  return { ...dotEnvFile(path), ...env };
+}
+
+/** The variables a `.env` file sets (none when there is no file), before the environment's. */
+export function dotEnvFile(path = '.env'): Record<string, string> {
+  return existsSync(path) ? parseDotEnv(readFileSync(path)) : {};
 }
 
 /** Read and validate the configuration from `env`; throws ConfigError listing every problem. */

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { bearerCheck } from '../../http/index.js';
 import type { OperatorActions, Session, SessionCache } from '../../session/index.js';
-import { consoleCss, consoleScript } from './assets.js';
+import { consoleCss, consoleIcon, consoleScript } from './assets.js';
 import { ConsoleSessions, type ConsoleSessionLimits } from './consoleSessions.js';
 import { consoleSessionOf } from './formActions.js';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.js';
@@ -96,6 +96,9 @@ export function createConsole(options: ConsoleOptions): Router {
   });
   router.get('/console.js', (_req, res) => {
     res.type('text/javascript').send(consoleScript);
+  });
+  router.get('/console.svg', (_req, res) => {
+    res.type('image/svg+xml').send(consoleIcon);
   });
 
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
