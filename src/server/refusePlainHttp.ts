@@ -20,6 +20,8 @@ const httpsRequired = {
  */
 export function refusePlainHttp(server: TlsServer, waitMs: number): void {
   const tlsListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
+  // Node's TLS server takes its connections on this event; were that ever not so, serve TLS as is.
+  if (tlsListeners.length === 0) return;
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
     const failed = () => socket.destroy();

@@ -133,6 +133,7 @@ describe('faults: a socket-level fuzzer on both listeners', function () {
         listener,
         host: urls[listener].host,
         authorization: perClient ? login : undefined,
+        adminAuthorization: `Bearer ${adminToken}`,
         freshLogin: () => {
           const name = `fuzz-${fresh++}`;
           proxy.cognito.addUser(name, 'Fuzz-Passw0rd!');

@@ -43,6 +43,8 @@ export interface ShapeContext {
   host: string;
   /** Authorization for a proxied request (per-client mode: a Basic login); none in shared mode. */
   authorization?: string;
+  /** Authorization for the admin listener (the admin token), so requests reach its routes. */
+  adminAuthorization?: string;
   /** A Basic login Cognito has not seen yet (per-client mode), to make the proxy wait for it. */
   freshLogin?: () => string;
   /** The ClientHello a TLS client opens with. */
@@ -71,15 +73,17 @@ function parts(...pieces: Array<string | Buffer>): Shaped {
   return { bytes: Buffer.concat(buffers), marks };
 }
 
-const path = (context: ShapeContext, proxied: string) =>
-  context.listener === 'admin'
-    ? context.random.pick(['/healthz', '/readyz', '/metrics', '/console/', '/admin/session'])
-    : proxied;
+/** Admin routes that read no body, and routes that parse one (none that ends the session). */
+const adminReads = ['/healthz', '/readyz', '/metrics', '/console/', '/admin/session'];
+const adminWrites = ['/admin/password/forgot', '/admin/mfa/verify', '/console/sign-in'];
 
-const authLine = (context: ShapeContext) =>
-  context.listener === 'proxy' && context.authorization
-    ? `Authorization: ${context.authorization}\r\n`
-    : '';
+const path = (context: ShapeContext, proxied: string, body = false) =>
+  context.listener === 'admin' ? context.random.pick(body ? adminWrites : adminReads) : proxied;
+
+const authLine = (context: ShapeContext) => {
+  const value = context.listener === 'admin' ? context.adminAuthorization : context.authorization;
+  return value ? `Authorization: ${value}\r\n` : '';
+};
 
 const json = (bytes: number) => `{"pad":"${'x'.repeat(Math.max(0, bytes - 10))}"}`;
 
@@ -102,7 +106,7 @@ export const shapes: readonly Shape[] = [
     make: (c) => {
       const body = json(c.random.int(1, 600));
       return parts(
-        `POST ${path(c, '/fuzz/post')} HTTP/1.1\r\n`,
+        `POST ${path(c, '/fuzz/post', true)} HTTP/1.1\r\n`,
         `Host: ${c.host}\r\n${authLine(c)}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
         body,
       );
@@ -113,10 +117,10 @@ export const shapes: readonly Shape[] = [
     listeners: ['proxy', 'admin'],
     make: (c) =>
       parts(
-        `POST ${path(c, '/fuzz/chunked')} HTTP/1.1\r\n`,
-        `Host: ${c.host}\r\n${authLine(c)}Transfer-Encoding: chunked\r\nTrailer: X-Check\r\n\r\n`,
-        '5\r\nhello\r\n',
-        '1a\r\nabcdefghijklmnopqrstuvwxyz\r\n',
+        `POST ${path(c, '/fuzz/chunked', true)} HTTP/1.1\r\n`,
+        `Host: ${c.host}\r\n${authLine(c)}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: X-Check\r\n\r\n`,
+        '5\r\n{"a":\r\n',
+        '1c\r\n"abcdefghijklmnopqrstuvwxy"}\r\n',
         '0\r\nX-Check: done\r\n\r\n',
       ),
   },
@@ -126,8 +130,8 @@ export const shapes: readonly Shape[] = [
     make: (c) => {
       const body = json(c.random.int(10, 300));
       return parts(
-        `PUT ${path(c, '/fuzz/expect')} HTTP/1.1\r\n`,
-        `Host: ${c.host}\r\n${authLine(c)}Expect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`,
+        `PUT ${path(c, '/fuzz/expect', true)} HTTP/1.1\r\n`,
+        `Host: ${c.host}\r\n${authLine(c)}Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`,
         body,
       );
     },
@@ -167,7 +171,7 @@ export const shapes: readonly Shape[] = [
       const first = get(c, path(c, '/fuzz/one'));
       const body = json(40);
       const second = parts(
-        `POST ${path(c, '/fuzz/two')} HTTP/1.1\r\n`,
+        `POST ${path(c, '/fuzz/two', true)} HTTP/1.1\r\n`,
         `Host: ${c.host}\r\n${authLine(c)}Content-Length: ${body.length}\r\n\r\n`,
         body,
       );
@@ -193,7 +197,7 @@ export const shapes: readonly Shape[] = [
     make: (c) => {
       const body = json(12 * 1024);
       return parts(
-        `POST ${path(c, '/fuzz/big')} HTTP/1.1\r\n`,
+        `POST ${path(c, '/fuzz/big', true)} HTTP/1.1\r\n`,
         `Host: ${c.host}\r\n${authLine(c)}Content-Length: ${body.length}\r\n\r\n`,
         body,
       );
