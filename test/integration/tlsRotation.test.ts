@@ -68,6 +68,11 @@ describe('TLS rotation without a restart', function () {
     ).exec(text);
     return Number(line?.[1] ?? 0);
   };
+  const lastReloadSuccessful = async (service: Service) => {
+    const text = await service.metrics.registry.metrics();
+    const line = /^scribe_proxy_tls_last_reload_successful\{listener="proxy"\} (\d+)$/m.exec(text);
+    return line ? Number(line[1]) : undefined;
+  };
 
   it('picks up a pair written in place', async function () {
     const dir = await mkdtemp(join(base, 'write-'));
@@ -78,6 +83,7 @@ describe('TLS rotation without a restart', function () {
     await writeFile(key, first.key);
     const proxy = await serving(cert, key);
     expect(proxy.kept.fingerprint).to.equal(first.fingerprint);
+    expect(await lastReloadSuccessful(proxy.service), 'the first load').to.equal(1);
     await writeFile(cert, next.cert);
     await writeFile(key, next.key);
     await proxy.rotatedTo(next);
@@ -157,10 +163,12 @@ describe('TLS rotation without a restart', function () {
     expect(failed(proxy.logs).at(-1)?.['reason']).to.match(/^PROXY_TLS_CERT_FILE: /);
     expect((await proxy.fresh()).fingerprint).to.equal(first.fingerprint);
     expect(await reloads(proxy.service, 'failure')).to.be.at.least(2);
+    expect(await lastReloadSuccessful(proxy.service), 'still failing').to.equal(0);
 
     await writeFile(cert, good.cert);
     await writeFile(key, good.key);
     await proxy.rotatedTo(good);
+    expect(await lastReloadSuccessful(proxy.service), 'good again').to.equal(1);
     // The reasons name the variables and the fault, never a line of a key.
     for (const line of proxy.logs.lines) {
       expect(line).not.to.include('PRIVATE KEY');
