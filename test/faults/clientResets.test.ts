@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { connect } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { createHardenedServer, defaultLimits } from '../../src/server/hardenedServer.js';
 import { call } from '../support/http.js';
 import { startScriptedProxy, type ScriptedProxy } from '../support/scriptedCognitoProxy.js';
 
@@ -51,4 +52,40 @@ describe('faults: a client that resets after a refused CONNECT or Upgrade', func
       expect(proxy.process.output()).not.to.match(/Unhandled|uncaught/i);
     });
   }
+});
+
+describe('faults: a client that neither reads nor closes after a refused CONNECT or Upgrade', function () {
+  it('is dropped after the keep-alive timeout instead of holding its connection forever', async function () {
+    const server = createHardenedServer(() => undefined, {
+      ...defaultLimits,
+      keepAliveTimeoutMs: 200,
+    });
+    // Sockets handed over after CONNECT are no longer the HTTP server's to close.
+    const accepted = new Set<Socket>();
+    server.on('connection', (socket: Socket) => accepted.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const connections = () =>
+      new Promise<number>((resolve) => server.getConnections((_err, n) => resolve(n)));
+    try {
+      for (const request of [
+        'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+        'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      ]) {
+        // Keeps its own side open after the answer's FIN, as a client that hangs on would.
+        const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+        socket.on('error', () => undefined);
+        socket.resume();
+        socket.write(request);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await connections(), request).to.equal(1);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(await connections(), request).to.equal(0);
+        socket.destroy();
+      }
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
