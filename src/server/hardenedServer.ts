@@ -68,8 +68,9 @@ export type Listener = Server | HttpsServer;
 /**
  * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed requests, two Host
  * lines and an HTTP/1.1 request without one get 400 and oversized headers 431, as JSON. With
- * `tls` it serves HTTPS under the same bounds, and a TLS handshake must finish within the header
- * timeout too.
+ * `tls` it serves HTTPS under the same bounds, a TLS handshake must finish within the header
+ * timeout too, and plain HTTP sent to it gets a 400 saying it speaks HTTPS. Nothing a client
+ * sends or cuts (a reset at any byte) is more than that connection's end.
  */
 export function createHardenedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
