@@ -20,6 +20,8 @@ export function describeConfigProblem(problem: string): string {
       : rest || 'is invalid';
   // A problem found in a file names it after a colon ("NAME: the key does not match ...").
   if (kind === 'invalid' && rest.startsWith(':')) return `${name}${rest}`;
+  // A problem may bring its own example (one the rest of the configuration implies).
+  if (rest.includes('; for example ')) return `${name} ${wrong}`;
   const example = configReference.find((s) => s.name === name)?.example;
   return `${name} ${wrong}${example ? `; for example ${name}=${example}` : ''}`;
 }
