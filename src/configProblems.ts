@@ -1,7 +1,8 @@
 import { configReference } from './configReference.js';
 
-/** Markdown as plain terminal text: code spans lose their backticks. */
-export const plainText = (markdown: string): string => markdown.replaceAll('`', '');
+/** Markdown as plain terminal text: links become their text, code spans lose their backticks. */
+export const plainText = (markdown: string): string =>
+  markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replaceAll('`', '');
 
 /**
  * One configuration problem as a line: the variable, what is wrong, and an example of a right
@@ -37,7 +38,8 @@ export function configHelp(): string {
   const width = Math.max(...configReference.map((s) => s.name.length)) + 2;
   return configReference
     .map((s) => {
-      const fallback = plainText(s.default);
+      // A default with its own note, `10485760` (10 MiB), reads once: default 10485760, 10 MiB.
+      const fallback = plainText(s.default).replace(/ \(([^()]*)\)$/, ', $1');
       const suffix =
         fallback === 'none'
           ? ''

@@ -152,7 +152,7 @@ describe('configuration', function () {
     ).to.deep.equal([]);
   });
 
-  it("a region that disagrees with the pool ids is one line about SCRIBE_REGION: the pool ids come from Scribe and are never the ones to change", function () {
+  it('a region that disagrees with the pool ids is one line about SCRIBE_REGION: the pool ids come from Scribe and are never the ones to change', function () {
     const lines = (env: Record<string, string>) => problems(env).map(describeConfigProblem);
     // Not a region at all: one line, whose example is the pools' own region.
     expect(lines({ ...minimal, SCRIBE_REGION: 'london' })).to.deep.equal([

@@ -17,7 +17,9 @@ describe('the CLI helps a newcomer', function () {
     expect(lines.filter((l) => /\]\(|`/.test(l))).to.deep.equal([]);
     expect(stdout).to.include('see security)');
     expect(lines.filter((l) => /\(default [^()]*\(/.test(l))).to.deep.equal([]);
-    expect(stdout).to.match(/PROXY_MAX_BODY_BYTES +request body limit \(default 10485760, 10 MiB\)$/m);
+    expect(stdout).to.match(
+      /PROXY_MAX_BODY_BYTES +request body limit \(default 10485760, 10 MiB\)$/m,
+    );
   });
 
   it('a mistyped option gets a suggestion (exit 2)', async function () {

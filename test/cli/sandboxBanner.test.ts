@@ -56,7 +56,7 @@ describe('the sandbox banner', function () {
     });
   }
 
-  it("the temporary-password hint starts the second proxy on free ports, never on fixed ones another program may hold", function () {
+  it('the temporary-password hint starts the second proxy on free ports, never on fixed ones another program may hold', function () {
     const text = sandboxBanner(sandbox('127.0.0.1', {}), {
       seconds: 1,
       mode: 'sigv4',
