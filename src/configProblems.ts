@@ -33,13 +33,16 @@ export function describeConfigProblems(problems: string[]): string {
   return `invalid configuration (${count}):\n${problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`;
 }
 
+/** A default as plain text; one with its own note, `10485760` (10 MiB), reads 10485760, 10 MiB. */
+export const plainDefault = (markdown: string): string =>
+  plainText(markdown).replace(/ \(([^()]*)\)$/, ', $1');
+
 /** The variables with what they mean and their defaults, for `serve --help`. */
 export function configHelp(): string {
   const width = Math.max(...configReference.map((s) => s.name.length)) + 2;
   return configReference
     .map((s) => {
-      // A default with its own note, `10485760` (10 MiB), reads once: default 10485760, 10 MiB.
-      const fallback = plainText(s.default).replace(/ \(([^()]*)\)$/, ', $1');
+      const fallback = plainDefault(s.default);
       const suffix =
         fallback === 'none'
           ? ''
