@@ -368,6 +368,16 @@ describe('deployment files', function () {
       ...ingress.rules.map((r) => r.host),
     ]);
     expect(envOf('sidecar.yaml')['PROXY_ALLOWED_HOSTS']).to.equal('localhost');
+    // The admin listener binds 0.0.0.0 in both: its Host rule is said, and its probes use only
+    // the routes that answer any Host (the kubelet sends the pod's address).
+    for (const file of ['gateway.yaml', 'sidecar.yaml']) {
+      expect(envOf(file), file).to.have.property('ADMIN_ALLOWED_HOSTS');
+      const deployment = docs.find((m) => m.file === file && m.doc.kind === 'Deployment')?.doc;
+      const text = JSON.stringify(deployment);
+      const probed = [...text.matchAll(/"path":"([^"]+)"/g)].map((m) => m[1]);
+      expect(probed.length, file).to.be.greaterThan(0);
+      for (const path of probed) expect(['/healthz', '/readyz'], file).to.include(path);
+    }
   });
 
   it('the image runs the Node LTS that CI tests on, pinned to an exact version', async function () {

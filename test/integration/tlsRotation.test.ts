@@ -136,6 +136,36 @@ describe('TLS rotation without a restart', function () {
     await proxy.service.close(1000);
   });
 
+  it('keeps the current pair when the new certificate is not valid yet (from 2090), and says so', async function () {
+    const dir = await mkdtemp(join(base, 'early-'));
+    const [first, early] = [
+      await root.server(),
+      await root.server({
+        notBefore: new Date('2090-01-01T00:00:00Z'),
+        notAfter: new Date('2091-01-01T00:00:00Z'),
+      }),
+    ];
+    const cert = join(dir, 'tls.crt');
+    const key = join(dir, 'tls.key');
+    await writeFile(cert, first.cert);
+    await writeFile(key, first.key);
+    const { service, logs } = await world.proxy({
+      PROXY_TLS_CERT_FILE: cert,
+      PROXY_TLS_KEY_FILE: key,
+    });
+    await writeFile(cert, early.cert);
+    await writeFile(key, early.key);
+    service.reloadTls();
+    const failed = logs.records().find((r) => r['event'] === 'tls_reload_failed');
+    expect(failed?.['reason']).to.equal(
+      'PROXY_TLS_CERT_FILE: the certificate is not valid before 2090-01-01T00:00:00.000Z (this machine says it is earlier)',
+    );
+    const served = await httpsCall(service.proxyUrl, { path: '/x', ca: root.cert });
+    expect(served.status).to.equal(200);
+    expect(served.fingerprint).to.equal(first.fingerprint);
+    await service.close(1000);
+  });
+
   it('keeps serving the current pair when the new one is broken, logs why, and takes a later good one', async function () {
     const dir = await mkdtemp(join(base, 'broken-'));
     const [first, stranger, good] = [await root.server(), await root.server(), await root.server()];

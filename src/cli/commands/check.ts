@@ -5,7 +5,7 @@ import {
   loadConfig,
   type Config,
 } from '../../config.js';
-import { sayEndpointOverride } from '../authOptions.js';
+import { sayEndpointOverride } from '../endpointOverrideCheck.js';
 import { checkOnline } from '../checkOnline.js';
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
