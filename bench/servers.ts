@@ -94,7 +94,11 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
           process.env['LOG_LEVEL'] ?? 'info',
           pino.destination({ dest: '/dev/null', sync: false }),
         ),
-        createMetrics(),
+        createMetrics({
+          version: 'bench',
+          mode: 'sigv4',
+          sessions: perClient ? 'per-client' : 'shared',
+        }),
       ),
     ),
   });

@@ -91,7 +91,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
     config.httpsProxy,
     config.httpProxy,
   ];
-  const metrics = createMetrics();
+  const metrics = createMetrics({
+    version: packageVersion,
+    mode: config.authMode,
+    sessions: config.sessions,
+  });
   const egress: EgressProxy = {
     httpsProxy: config.httpsProxy,
     httpProxy: config.httpProxy,
@@ -118,8 +122,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       idleTimeoutMs: config.upstreamIdleTimeoutMs,
       agent,
       freshAgent: freshUpstreamAgent(config.apiUrl, egress),
-      observeLatency: (seconds, status) =>
-        metrics.upstreamLatency.observe({ status: String(status) }, seconds),
+      observeLatency: (seconds, status) => metrics.upstreamSeries(status).observe(seconds),
     },
     browserGuard: {
       loopbackBind: isLoopback(config.proxyHost),
