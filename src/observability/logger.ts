@@ -22,7 +22,7 @@ export function createLogger(
           ignore: 'pid,hostname,service',
           sync: destination !== undefined,
         })
-      : (destination ?? pino.destination({ fd: 1, sync: false }));
+      : (destination ?? pino.destination({ fd: 1, sync: true }));
   return pino(
     {
       level,

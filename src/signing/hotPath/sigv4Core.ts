@@ -34,16 +34,19 @@ function sha256Hex(text: string): string {
     : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The signature of a canonical request: HMAC of the string to sign with the signing key. */
+/**
+ * The signature of a canonical request: HMAC of the string to sign with the signing key (`hmac`:
+ * hmacSha256Hex of the signing key).
+ */
 export function signature(
-  signingKey: Buffer,
+  hmac: (message: string) => string,
   longDate: string,
   scope: string,
   canonicalRequest: string,
 ): string {
   const hashed = sha256Hex(canonicalRequest);
   const stringToSign = `${algorithm}\n${longDate}\n${scope}\n${hashed}`;
-  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+  return hmac(stringToSign);
 }
 
 /** The Authorization header value. */
