@@ -33,6 +33,18 @@ function pinned(cpu: number, command: string, args: string[]): [string, string[]
   return pinning ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
 }
 
+// Whatever the benchmark started ends with it, also when it fails half-way (a `serve` left
+// behind would keep its CPU busy and its ports taken).
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of started) if (child.exitCode === null) child.kill();
+});
+function tracked(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+
 export interface Server {
   child: ChildProcess;
   url: string;
@@ -49,10 +61,12 @@ export async function startServer(
 ): Promise<Server> {
   // taskset execs node in place: the child's pid is node's, and the IPC channel survives.
   const [command, args] = pinned(cpu, process.execPath, [script, kind, upstream]);
-  const child = spawn(command, args, {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...env },
-  });
+  const child = tracked(
+    spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...env },
+    }),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`${kind} exited (${code})`)));
@@ -103,15 +117,17 @@ export async function startGoPeer(upstreamUrl: string, cpu: number): Promise<Ser
     '--upstream-url-scheme',
     'http',
   ]);
-  const child = spawn(command, args, {
-    env: {
-      AWS_ACCESS_KEY_ID: 'ASIABENCHMARKKEY0001',
-      AWS_SECRET_ACCESS_KEY: 'benchmark/secret/key/0123456789abcdefghij',
-      AWS_SESSION_TOKEN: 'benchmark-session-token-'.repeat(20),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = tracked(
+    spawn(command, args, {
+      env: {
+        AWS_ACCESS_KEY_ID: 'ASIABENCHMARKKEY0001',
+        AWS_SECRET_ACCESS_KEY: 'benchmark/secret/key/0123456789abcdefghij',
+        AWS_SESSION_TOKEN: 'benchmark-session-token-'.repeat(20),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     let text = '';
     child.stderr?.on('data', (c: Buffer) => {
@@ -159,24 +175,26 @@ export async function startServe(
   const proxyPort = await freePort();
   const adminPort = await freePort();
   const [command, args] = pinned(cpu, process.execPath, [...nodeArgs, cli, 'serve']);
-  const child = spawn(command, args, {
-    cwd: dir,
-    stdio: ['ignore', stdout, 'inherit'],
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      SCRIBE_API_URL: `${upstreamUrl}/v1`,
-      SCRIBE_CLIENT_ID: 'bench-client',
-      SCRIBE_USER_POOL_ID: 'eu-west-2_bench',
-      SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:bench',
-      SCRIBE_USERNAME: 'bench-user@example.com',
-      SCRIBE_PASSWORD: 'Bench-Passw0rd-xxxxxxxxxx',
-      SCRIBE_COGNITO_ENDPOINT: cognitoUrl,
-      SCRIBE_IDENTITY_ENDPOINT: cognitoUrl,
-      PROXY_PORT: String(proxyPort),
-      ADMIN_PORT: String(adminPort),
-      ...env,
-    },
-  });
+  const child = tracked(
+    spawn(command, args, {
+      cwd: dir,
+      stdio: ['ignore', stdout, 'inherit'],
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        SCRIBE_API_URL: `${upstreamUrl}/v1`,
+        SCRIBE_CLIENT_ID: 'bench-client',
+        SCRIBE_USER_POOL_ID: 'eu-west-2_bench',
+        SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:bench',
+        SCRIBE_USERNAME: 'bench-user@example.com',
+        SCRIBE_PASSWORD: 'Bench-Passw0rd-xxxxxxxxxx',
+        SCRIBE_COGNITO_ENDPOINT: cognitoUrl,
+        SCRIBE_IDENTITY_ENDPOINT: cognitoUrl,
+        PROXY_PORT: String(proxyPort),
+        ADMIN_PORT: String(adminPort),
+        ...env,
+      },
+    }),
+  );
   closeSync(stdout);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));

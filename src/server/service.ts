@@ -114,6 +114,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       : bearerAuthorizer();
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const requestEnded = () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
   const handle = createProxyHandler({
     upstream: {
       url: config.apiUrl,
@@ -144,17 +148,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const proxy = createHardenedServer(
     (req, res) => {
       inFlight++;
-      handle(req, res)
-        .catch((err: unknown) =>
-          logger.error(
-            { event: 'internal-error', err: redactText(String(err), secrets) },
-            'a request failed',
-          ),
-        )
-        .finally(() => {
-          inFlight--;
-          if (inFlight === 0) drained?.();
-        });
+      // One derived promise per request (then with both callbacks), not two (catch, finally).
+      handle(req, res).then(requestEnded, (err: unknown) => {
+        logger.error(
+          { event: 'internal-error', err: redactText(String(err), secrets) },
+          'a request failed',
+        );
+        requestEnded();
+      });
     },
     defaultLimits,
     proxyTls?.serverOptions(),
