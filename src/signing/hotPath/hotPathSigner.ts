@@ -3,7 +3,6 @@ import type { SignableRequest, SigningCredentials, SigningScope } from '../types
 import { amzDate } from './amzDate.js';
 import { canonicalHeaders, canonicalHeaderValue } from './canonicalHeaders.js';
 import { canonicalPath } from './canonicalPath.js';
-import { hmacSha256Hex } from './hmacSha256.js';
 import {
   authorization,
   credentialScope,
@@ -41,7 +40,7 @@ export class HotPathSigner {
   readonly #signedHeaders: string;
   readonly #token: string | undefined;
   #keyDate = '';
-  #hmac: (message: string) => string = () => '';
+  #key: Buffer = Buffer.alloc(0);
   #scope = '';
 
   constructor(credentials: SigningCredentials, scope: SigningScope, host: string) {
@@ -62,9 +61,7 @@ export class HotPathSigner {
   sign(request: HotPathRequest, nowMs: number = Date.now()): Record<string, string> {
     const { longDate, shortDate } = amzDate(nowMs);
     if (shortDate !== this.#keyDate) {
-      this.#hmac = hmacSha256Hex(
-        deriveSigningKey(this.#secret, shortDate, this.#region, this.#service),
-      );
+      this.#key = deriveSigningKey(this.#secret, shortDate, this.#region, this.#service);
       this.#scope = credentialScope(shortDate, this.#region, this.#service);
       this.#keyDate = shortDate;
     }
@@ -72,7 +69,7 @@ export class HotPathSigner {
       `${request.method}\n${canonicalPath(request.path)}\n${request.canonicalQuery}\n` +
       `${this.#hostLine}x-amz-date:${longDate}${this.#tokenLine}\n\n` +
       `${this.#signedHeaders}\n${request.payloadHash}`;
-    const sig = signature(this.#hmac, longDate, this.#scope, canonicalRequest);
+    const sig = signature(this.#key, longDate, this.#scope, canonicalRequest);
     const headers: Record<string, string> = {
       host: this.#host,
       'x-amz-date': longDate,
@@ -112,6 +109,6 @@ export function signWithNodeCrypto(
     credentials.accessKeyId,
     credScope,
     signed,
-    signature(hmacSha256Hex(key), longDate, credScope, canonicalRequest),
+    signature(key, longDate, credScope, canonicalRequest),
   );
 }

@@ -34,19 +34,16 @@ function sha256Hex(text: string): string {
     : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/**
- * The signature of a canonical request: HMAC of the string to sign with the signing key (`hmac`:
- * hmacSha256Hex of the signing key).
- */
+/** The signature of a canonical request: HMAC of the string to sign with the signing key. */
 export function signature(
-  hmac: (message: string) => string,
+  signingKey: Buffer,
   longDate: string,
   scope: string,
   canonicalRequest: string,
 ): string {
   const hashed = sha256Hex(canonicalRequest);
   const stringToSign = `${algorithm}\n${longDate}\n${scope}\n${hashed}`;
-  return hmac(stringToSign);
+  return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }
 
 /** The Authorization header value. */
