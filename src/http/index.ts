@@ -8,3 +8,10 @@ export {
   type BasicCredentials,
 } from './basicCredentials.js';
 export { consoleCookieName, withoutConsoleCookie } from './consoleCookie.js';
+export {
+  adminHostCheck,
+  hostStanding,
+  isLoopbackName,
+  type HostRule,
+  type HostStanding,
+} from './hostStanding.js';
