@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { createMetrics, type Metrics } from '../../src/observability/index.js';
+import { requirePromtool } from '../support/promtool.js';
 
 /** promtool's verdict on an exposition: its exit status and what it said. */
 function promtoolCheck(exposition: string): { status: number | null; output: string } {
   const run = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
-  if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
-    return { status: null, output: 'promtool missing' };
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
-
-const promtoolPresent = promtoolCheck('').status !== null;
 
 /** Metrics with some of everything counted, as a service has after a while. */
 function busy(sessions: 'shared' | 'per-client'): Metrics {
@@ -34,14 +31,7 @@ function busy(sessions: 'shared' | 'per-client'): Metrics {
 
 describe('the /metrics exposition', function () {
   before(function () {
-    if (promtoolPresent) return;
-    // CI installs it (.ci/run); a developer's machine may not have it.
-    if (process.env['CI'])
-      throw new Error('promtool is missing: apt-get install -y prometheus');
-    process.stderr.write(
-      '  (promtool missing: apt-get install -y prometheus; skipping its check)\n',
-    );
-    this.skip();
+    requirePromtool(this);
   });
 
   for (const sessions of ['shared', 'per-client'] as const) {
