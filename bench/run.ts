@@ -7,7 +7,7 @@
  * load table and the profile (for quick before/after checks).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { load, workloads, type LoadResult, type Workload } from './load.js';
 import {
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
   header.push(
     `- load: wrk (1 thread, ${connections} keep-alive connections, ${seconds} s a window), ${rounds} rounds, every target in every round, the order rotated; rps and latency the median of the rounds; CPU µs per request as each round's figure, their median and their least, and the targets judged on the ratios of the medians`,
   );
+  const loadAtStart = loadavg()[0] ?? NaN;
   header.push(
     pinning
       ? '- pinning: each proxy alone on CPU 0, started under `taskset -c 0` (every thread it has: GC, compiler, libuv pool; goroutines); wrk, the upstream and the stand-in Cognito on CPU 1'
@@ -229,6 +230,10 @@ async function main(): Promise<void> {
     out();
   }
   for (const line of header) out(line);
+  const loadNow = loadavg()[0] ?? NaN;
+  out(
+    `- machine load: 1-minute load average ${fmt(loadAtStart, 1)} at the start, ${fmt(loadNow, 1)} after the load table, on ${cpus().length} CPUs${Math.max(loadAtStart, loadNow) > 2 * cpus().length ? ': a busy machine, every absolute figure inflated; read only ratios taken within this run' : ''}`,
+  );
   for (const line of notes) out(`- validity, ${line}`);
   out();
 
