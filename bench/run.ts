@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   out(bareTarget);
   out(logTarget);
   out(
-    `- TTFB within 5 ms of direct: ${verdict(ttfb.proxy - ttfb.direct <= 5)} (+${fmt(ttfb.proxy - ttfb.direct, 2)} ms)`,
+    `- TTFB within 5 ms of direct: ${verdict(ttfb.proxy - ttfb.direct <= 5)} (${ttfb.proxy >= ttfb.direct ? '+' : ''}${fmt(ttfb.proxy - ttfb.direct, 2)} ms)`,
   );
   out(
     `- peak RSS <= 3× the body per in-flight 10 MiB POST: ${verdict(perPost <= 3 * 10 * MiB)} (${fmt(perPost / (10 * MiB), 2)}×)`,
