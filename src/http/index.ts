@@ -8,3 +8,4 @@ export {
   type BasicCredentials,
 } from './basicCredentials.js';
 export { consoleCookieName, withoutConsoleCookie } from './consoleCookie.js';
+export { lingeringClose, lingerBounds, type LingerBounds } from './lingeringClose.js';
