@@ -23,8 +23,9 @@ const overloaded = {
  */
 export class ConnectionCap {
   #open = 0;
-  /** Connections past the cap still open, and whether each was answered. */
+  /** Connections past the cap still open. */
   #refusing = 0;
+  /** Each of them, and whether its refusal was sent. */
   readonly #past = new WeakMap<Socket, boolean>();
 
   constructor(
