@@ -12,7 +12,7 @@ import { readUpstream } from './configUpstream.js';
 import type { TlsFileSettings } from './tlsFiles.js';
 
 // What the rest of the code imports from here; each lives in the file named for it.
-export { checkEndpoint, endpointOverrides, isLoopback } from './configEndpoints.js';
+export { checkEndpoint, endpointOverrides, isLoopback, sendsInClear } from './configEndpoints.js';
 export { readSecretFile } from './configReader.js';
 export { configVariables, secretFileVariables } from './configVariables.js';
 export type { TlsFileSettings } from './tlsFiles.js';
@@ -29,6 +29,8 @@ export type { TlsFileSettings } from './tlsFiles.js';
 /** Everything scribe-proxy is configured with, validated once at start. */
 export interface Config {
   apiUrl: URL;
+  /** SCRIBE_API_PLAIN_HTTP_HOST: the one host beyond loopback the API may be plain http on. */
+  apiPlainHttpHost: string | undefined;
   authMode: 'sigv4' | 'bearer';
   region: string;
   clientId: string;
@@ -52,6 +54,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Host names the proxy answers to beyond loopback (PROXY_ALLOWED_HOSTS). */
   allowedHosts: string[];
+  /** ADMIN_ALLOWED_HOSTS: Host names the admin listener answers beyond loopback, whatever the bind. */
+  adminAllowedHosts: string[];
   /** One account from this configuration, or one per client (its own Basic login). */
   sessions: 'shared' | 'per-client';
   /** Per-client mode: most sessions held. */
@@ -109,7 +113,12 @@ export function environmentWithDotEnv(
   path = '.env',
 ): NodeJS.ProcessEnv {
   if (!existsSync(path)) return env;
-  return { ...parseDotEnv(readFileSync(path)), ...env };
+  return { ...dotEnvFile(path), ...env };
+}
+
+/** The variables a `.env` file sets (none when there is no file), before the environment's. */
+export function dotEnvFile(path = '.env'): Record<string, string> {
+  return existsSync(path) ? parseDotEnv(readFileSync(path)) : {};
 }
 
 /** Read and validate the configuration from `env`; throws ConfigError listing every problem. */

@@ -13,9 +13,17 @@ export interface ConfigSetting {
 export const configReference: readonly ConfigSetting[] = [
   {
     name: 'SCRIBE_API_URL',
-    meaning: 'upstream base URL',
+    meaning:
+      "upstream base URL: https, or plain http to a loopback address only (it carries the session's tokens)",
     default: '`https://mi.scribelabs.ai/v1`',
     example: 'https://mi.scribelabs.ai/v1',
+  },
+  {
+    name: 'SCRIBE_API_PLAIN_HTTP_HOST',
+    meaning:
+      'the one host beyond loopback `SCRIBE_API_URL` may name over plain http (a mesh sidecar or egress gateway that adds TLS); the tokens cross that hop in clear, and the start log warns',
+    default: 'none',
+    example: 'scribe-egress.mesh',
   },
   {
     name: 'SCRIBE_AUTH_MODE',
@@ -188,6 +196,13 @@ export const configReference: readonly ConfigSetting[] = [
       '`Host` names answered beyond loopback (comma-separated: compose or Service names); on other binds, when set, the only ones',
     default: 'none',
     example: 'scribe-proxy,scribe-proxy.default.svc',
+  },
+  {
+    name: 'ADMIN_ALLOWED_HOSTS',
+    meaning:
+      '`Host` names the admin listener answers beyond loopback, whatever its bind (comma-separated: a Service name); other names get 403 from the console and `/admin/*`, and no detail from `/readyz`; `/healthz`, `/readyz` and `/metrics` answer any name (probes, scrapes)',
+    default: 'none',
+    example: 'scribe-proxy-admin,scribe-proxy-admin.default.svc',
   },
   {
     name: 'PROXY_SESSIONS',

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { ConfigReader } from './configReader.js';
+import { sendsInClear } from './configEndpoints.js';
 
 /** An AWS region name, as the pool ids start with it. */
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -7,8 +8,25 @@ const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** The API, how calls to it are authorized, and the Cognito pools that log in to it. */
 export function readUpstream(
   read: ConfigReader,
-): Pick<Config, 'apiUrl' | 'authMode' | 'region' | 'clientId' | 'userPoolId' | 'identityPoolId'> {
+): Pick<
+  Config,
+  | 'apiUrl'
+  | 'apiPlainHttpHost'
+  | 'authMode'
+  | 'region'
+  | 'clientId'
+  | 'userPoolId'
+  | 'identityPoolId'
+> {
   const apiUrl = read.url('SCRIBE_API_URL', 'https://mi.scribelabs.ai/v1');
+  // Every request carries the session's tokens: https, plain http to this machine, or to the one
+  // host an operator named (a mesh sidecar or egress gateway that adds TLS on the way out).
+  const apiPlainHttpHost = read.text('SCRIBE_API_PLAIN_HTTP_HOST')?.toLowerCase();
+  if (apiUrl && sendsInClear(apiUrl) && apiUrl.hostname !== apiPlainHttpHost) {
+    read.problem(
+      "invalid setting: SCRIBE_API_URL must be https (plain http only to a loopback address, or to the host SCRIBE_API_PLAIN_HTTP_HOST names: it carries the session's tokens)",
+    );
+  }
   const authMode = read.oneOf('SCRIBE_AUTH_MODE', ['sigv4', 'bearer'], 'sigv4');
   const region = read.text('SCRIBE_REGION') ?? 'eu-west-2';
   if (!regionPattern.test(region)) {
@@ -23,6 +41,7 @@ export function readUpstream(
   checkPoolRegions(read, region, userPoolId, identityPoolId);
   return {
     apiUrl: apiUrl ?? new URL('https://mi.scribelabs.ai/v1'),
+    apiPlainHttpHost,
     authMode: authMode ?? 'sigv4',
     region,
     clientId,

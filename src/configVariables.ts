@@ -18,6 +18,7 @@ export const sharedAccountVariables = [
 /** Every variable the configuration reads, in the README's order. */
 export const configVariables = [
   'SCRIBE_API_URL',
+  'SCRIBE_API_PLAIN_HTTP_HOST',
   'SCRIBE_AUTH_MODE',
   'SCRIBE_REGION',
   'SCRIBE_CLIENT_ID',
@@ -38,6 +39,7 @@ export const configVariables = [
   'PROXY_CLIENT_TOKEN_FILE',
   'PROXY_ALLOWED_ORIGINS',
   'PROXY_ALLOWED_HOSTS',
+  'ADMIN_ALLOWED_HOSTS',
   'PROXY_SESSIONS',
   'PROXY_MAX_SESSIONS',
   'PROXY_SESSION_IDLE_S',

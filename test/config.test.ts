@@ -127,6 +127,19 @@ describe('configuration', function () {
     ).to.include({ maxBodyBytes: 1000, maxBufferedBytes: 1000 });
   });
 
+  it('reads ADMIN_ALLOWED_HOSTS as a list of hosts, as PROXY_ALLOWED_HOSTS is read', function () {
+    const config = loadConfig({
+      ...minimal,
+      ADMIN_ALLOWED_HOSTS: 'Scribe-Proxy-Admin, admin.internal:8081',
+    });
+    expect(config.adminAllowedHosts).to.deep.equal(['scribe-proxy-admin', 'admin.internal:8081']);
+    expect(loadConfig(minimal).adminAllowedHosts).to.deep.equal([]);
+    const found = problems({ ...minimal, ADMIN_ALLOWED_HOSTS: 'ok.example,http://bad.example' });
+    expect(found).to.deep.equal([
+      'invalid setting: ADMIN_ALLOWED_HOSTS entry http://bad.example must be a host name or address, optionally with :port',
+    ]);
+  });
+
   it('sigv4 mode needs an identity pool; bearer mode does not', function () {
     const { SCRIBE_IDENTITY_POOL_ID: _, ...withoutPool } = minimal;
     expect(problems(withoutPool)).to.deep.equal([

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { satisfies } from 'semver';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -120,5 +121,18 @@ describe('the npm package', function () {
       (err: { stdout?: string }) => err,
     );
     expect((result as { stdout?: string }).stdout ?? '').to.equal('');
+  });
+});
+
+describe('the locked dependencies', function () {
+  it("every one accepts the Node that runs the suite, so npm install prints no 'unsupported engine'", async function () {
+    const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { engines?: { node?: string } }>;
+    };
+    const refusing = Object.entries(lock.packages)
+      .filter(([path, p]) => path !== '' && p.engines?.node !== undefined)
+      .filter(([, p]) => !satisfies(process.version, p.engines?.node ?? '*'))
+      .map(([path, p]) => `${path.replace(/^.*node_modules\//, '')} wants node ${p.engines?.node}`);
+    expect(refusing, `on Node ${process.version}`).to.deep.equal([]);
   });
 });

@@ -28,6 +28,8 @@ export interface Metrics {
   setStateSource(states: readonly string[], current: () => string): void;
   /** TLS certificate reloads by listener and result ('success' or 'failure'). */
   tlsReloads: Counter<'listener' | 'result'>;
+  /** 1 while a listener's last TLS load (start, watch or SIGHUP) succeeded, 0 after a failure. */
+  tlsLastReloadSuccessful: Gauge<'listener'>;
   /** Set a callback giving the seconds until a listener's certificate expires. */
   setTlsExpirySource(listener: string, source: () => number): void;
 }
@@ -112,6 +114,12 @@ export function createMetrics(): Metrics {
     labelNames: ['listener', 'result'] as const,
     registers: [registry],
   });
+  const tlsLastReloadSuccessful = new Gauge({
+    name: 'scribe_proxy_tls_last_reload_successful',
+    help: "1 while a listener's last TLS load succeeded, 0 while it serves an older pair after a failure",
+    labelNames: ['listener'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'scribe_proxy_tls_certificate_expiry_seconds',
     help: 'Seconds until the certificate a listener serves expires (alert well before 0)',
@@ -124,6 +132,7 @@ export function createMetrics(): Metrics {
   return {
     registry,
     tlsReloads,
+    tlsLastReloadSuccessful,
     setTlsExpirySource(listener, source) {
       tlsExpirySources.set(listener, source);
     },

@@ -16,8 +16,8 @@ import {
   upstreamHostname,
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
-import type { EgressProxy } from '../http/index.js';
-import { adminRouter, sessionsRouter } from '../admin/index.js';
+import { adminHostCheck, type EgressProxy } from '../http/index.js';
+import { adminRouter, adminTokenThrottle, sessionsRouter } from '../admin/index.js';
 import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
@@ -181,10 +181,24 @@ export async function startService(config: Config, options: ServiceOptions = {})
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
+  // One count of wrong admin tokens per address for the admin API and /readyz alike.
+  const throttle = adminTokenThrottle();
+  const ownHost = adminHostCheck(config.adminAllowedHosts);
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
   const admin = createAdminApp(
-    healthRoutes(sessions.readiness, metrics, adminToken),
+    healthRoutes(
+      sessions.readiness,
+      metrics,
+      adminToken
+        ? {
+            adminToken,
+            throttle,
+            ownHost,
+            onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
+          }
+        : undefined,
+    ),
     !adminToken
       ? undefined
       : session && actions
@@ -194,15 +208,25 @@ export async function startService(config: Config, options: ServiceOptions = {})
             adminToken,
             passwordRateLimit: options.passwordRateLimit,
             onAction,
+            adminTokenThrottle: throttle,
           })
-        : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
-    { tls: tls.admin },
+        : sessionsRouter({
+            sessions: sessions.cache as SessionCache,
+            adminToken,
+            onAction,
+            adminTokenThrottle: throttle,
+          }),
+    {
+      tls: tls.admin,
+      ownHost,
+      onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
+    },
     !adminToken
       ? undefined
       : createConsole({
           adminToken,
           tls: tls.admin,
-          loopbackOnly: isLoopback(config.adminHost),
+          ownHost,
           shared: session && actions ? { session, actions } : undefined,
           perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
           requests: metrics.recentRequests,
