@@ -76,9 +76,12 @@ describe('faults: twenty 50 MiB uploads at once (the real process, its memory me
     ).to.deep.equal([]);
     expect(outcomes).to.include('200');
     expect(outcomes).to.include('503 overloaded');
-    console.log(
-      `idle ${idle / MiB} MiB, peak ${peak / MiB} MiB, budget ${budget / MiB} MiB, ${outcomes.filter((o) => o === '200').length} x 200`,
+    // Beside the bodies held, the read buffers of the uploads being dropped live until V8
+    // collects them, which it does once about 64 MiB of them were allocated: that much is
+    // transient. Without the budget all twenty are taken: 1000 MiB of bodies at once.
+    const transient = 64 * MiB;
+    expect(peak, `peak ${peak / MiB} MiB, idle ${idle / MiB} MiB`).to.be.at.most(
+      idle + budget + transient,
     );
-    expect(peak, `peak ${peak / MiB} MiB, idle ${idle / MiB} MiB`).to.be.at.most(idle + budget);
   });
 });
