@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { describeConfigProblem } from '../src/configProblems.js';
 
 const minimal = {
   SCRIBE_CLIENT_ID: 'client',
@@ -185,6 +186,26 @@ describe('configuration', function () {
         SCRIBE_IDENTITY_POOL_ID: 'us-east-1:abc',
       }),
     ).to.deep.equal([]);
+  });
+
+  it('a region that disagrees with the pool ids is one line about SCRIBE_REGION: the pool ids come from Scribe and are never the ones to change', function () {
+    const lines = (env: Record<string, string>) => problems(env).map(describeConfigProblem);
+    // Not a region at all: one line, whose example is the pools' own region.
+    expect(lines({ ...minimal, SCRIBE_REGION: 'london' })).to.deep.equal([
+      'SCRIBE_REGION must look like eu-west-2; for example SCRIBE_REGION=eu-west-2',
+    ]);
+    const pools = {
+      ...minimal,
+      SCRIBE_USER_POOL_ID: 'us-east-1_abc',
+      SCRIBE_IDENTITY_POOL_ID: 'us-east-1:abc',
+    };
+    expect(lines({ ...pools, SCRIBE_REGION: 'nowhere' })).to.deep.equal([
+      'SCRIBE_REGION must look like eu-west-2; for example SCRIBE_REGION=us-east-1',
+    ]);
+    // A real region, but another one: set the region, as the pools say.
+    expect(lines({ ...pools, SCRIBE_REGION: 'eu-west-1' })).to.deep.equal([
+      'SCRIBE_REGION is eu-west-1 but SCRIBE_USER_POOL_ID is in us-east-1; for example SCRIBE_REGION=us-east-1',
+    ]);
   });
 
   it("per-client mode needs no login source, bounds its cache, and refuses one account's settings", function () {
