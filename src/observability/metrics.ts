@@ -28,6 +28,11 @@ export interface Metrics {
   logins: Counter<'outcome'>;
   /** Per-client mode: sessions evicted, by reason. */
   evictions: Counter<'reason'>;
+  /**
+   * Requests and connections refused because the process holds all it may: `buffered_bytes`
+   * (PROXY_MAX_BUFFERED_BYTES), `proxy_connections`, `admin_connections` (the listeners' caps).
+   */
+  overloadRefusals: Counter<'reason'>;
   /** The last hour of proxied requests per minute, by status or error code (the console's chart). */
   recentRequests: RecentMinutes;
   /** Per-client mode: the last hour of client logins per minute, by outcome (the console). */
@@ -118,6 +123,12 @@ export function createMetrics(build: BuildInfo): Metrics {
     labelNames: ['reason'] as const,
     registers: perClientRegistry,
   });
+  const overloadRefusals = new Counter({
+    name: 'scribe_proxy_overload_refusals_total',
+    help: 'Requests refused 503 overloaded (or HTTPS connections closed) because the process holds all it may, by reason (buffered_bytes, proxy_connections, admin_connections)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'scribe_proxy_sessions',
     help: 'Per-client mode: sessions held',
@@ -180,6 +191,7 @@ export function createMetrics(build: BuildInfo): Metrics {
     refreshes,
     logins,
     evictions,
+    overloadRefusals,
     recentRequests: new RecentMinutes(),
     recentLogins: new RecentMinutes(),
     setSessionsHeldSource(source) {
