@@ -139,3 +139,39 @@ describe('faults: a client that keeps sending after a refusal the server answere
     }
   });
 });
+
+describe('faults: connections that have not reached HTTP yet at shutdown', function () {
+  it('are cut by closeAllConnections: silent, mid-handshake and refused, on a TLS listener', async function () {
+    const ca = await createTestCa();
+    const server = createHardenedServer(
+      () => undefined,
+      { ...defaultLimits, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 10_000 },
+      await ca.server(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const clients = [
+      '',
+      '\x16',
+      '\x16\x03\x01\x02\x00\x01',
+      'GET / HTTP/1.1\r\nHost: x\r\n\r\n',
+    ].map((bytes) => {
+      const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+      socket.on('error', () => undefined);
+      socket.resume();
+      if (bytes) socket.write(Buffer.from(bytes, 'latin1'));
+      return socket;
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      expect(Date.now() - started).to.be.below(2_000);
+    } finally {
+      for (const socket of clients) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
