@@ -16,6 +16,11 @@ export function checkEndpointOverrides(values: Record<string, string | undefined
     const checked = checkEndpoint(env, raw);
     if (checked.problem) throw new UsageError(checked.problem.replace(/^invalid setting: /, ''));
     values[flag] = checked.url;
-    process.stderr.write(`scribe-proxy: endpoint override in force: ${env}=${checked.url}\n`);
+    sayEndpointOverride(`${env}=${checked.url}`);
   }
+}
+
+/** Say on stderr (stdout is the command's output) that an override, `NAME=url`, is in force. */
+export function sayEndpointOverride(override: string): void {
+  process.stderr.write(`scribe-proxy: endpoint override in force: ${override}\n`);
 }

@@ -11,6 +11,11 @@ export interface Metrics {
   logins: Counter<'outcome'>;
   /** Per-client mode: sessions evicted, by reason. */
   evictions: Counter<'reason'>;
+  /**
+   * Requests and connections refused because the process holds all it may: `buffered_bytes`
+   * (PROXY_MAX_BUFFERED_BYTES), `proxy_connections`, `admin_connections` (the listeners' caps).
+   */
+  overloadRefusals: Counter<'reason'>;
   /** The last hour of proxied requests per minute, by status or error code (the console's chart). */
   recentRequests: RecentMinutes;
   /** Per-client mode: the last hour of client logins per minute, by outcome (the console). */
@@ -65,6 +70,12 @@ export function createMetrics(): Metrics {
   const evictions = new Counter({
     name: 'scribe_proxy_session_evictions_total',
     help: 'Per-client mode: sessions evicted, by reason (idle, capacity, admin, failed, shutdown)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const overloadRefusals = new Counter({
+    name: 'scribe_proxy_overload_refusals_total',
+    help: 'Requests refused 503 overloaded (or HTTPS connections closed) because the process holds all it may, by reason (buffered_bytes, proxy_connections, admin_connections)',
     labelNames: ['reason'] as const,
     registers: [registry],
   });
@@ -130,6 +141,7 @@ export function createMetrics(): Metrics {
     refreshes,
     logins,
     evictions,
+    overloadRefusals,
     recentRequests: new RecentMinutes(),
     recentLogins: new RecentMinutes(),
     setSessionsHeldSource(source) {
