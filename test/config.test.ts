@@ -105,6 +105,29 @@ describe('configuration', function () {
     }
   });
 
+  it('bounds the bodies held at once (256 MiB, at least one body at the limit) and the connections per listener', function () {
+    expect(loadConfig(minimal)).to.include({
+      maxBufferedBytes: 256 * 1024 * 1024,
+      proxyMaxConnections: 1024,
+      adminMaxConnections: 64,
+    });
+    const found = problems({
+      ...minimal,
+      PROXY_MAX_BODY_BYTES: '2000',
+      PROXY_MAX_BUFFERED_BYTES: '1000',
+      PROXY_MAX_CONNECTIONS: '0',
+      ADMIN_MAX_CONNECTIONS: 'many',
+    }).join('\n');
+    expect(found).to.include(
+      'PROXY_MAX_BUFFERED_BYTES (1000) must be at least PROXY_MAX_BODY_BYTES (2000)',
+    );
+    expect(found).to.include('PROXY_MAX_CONNECTIONS must be a whole number from 1');
+    expect(found).to.include('ADMIN_MAX_CONNECTIONS must be a whole number from 1');
+    expect(
+      loadConfig({ ...minimal, PROXY_MAX_BODY_BYTES: '1000', PROXY_MAX_BUFFERED_BYTES: '1000' }),
+    ).to.include({ maxBodyBytes: 1000, maxBufferedBytes: 1000 });
+  });
+
   it('reads ADMIN_ALLOWED_HOSTS as a list of hosts, as PROXY_ALLOWED_HOSTS is read', function () {
     const config = loadConfig({
       ...minimal,

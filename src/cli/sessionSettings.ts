@@ -1,4 +1,4 @@
-import { checkEndpoint } from '../config.js';
+import { checkEndpoint, dotEnvFile } from '../config.js';
 import type { SessionFileContents, SessionSettings } from '../session/sessionFile.js';
 import { UsageError } from './usage.js';
 
@@ -39,7 +39,10 @@ export function applySessionSettings(
   saved: SessionFileContents,
   file: string,
 ): void {
-  if (!saved.clientId) return;
+  if (!saved.clientId) {
+    refuseDotEnvEndpoints(values, file);
+    return;
+  }
   for (const { name, flag, env } of settingOptions) {
     if (!Object.hasOwn(values, flag)) continue; // not an option of this command
     const kept = saved[name] ?? (name === 'region' ? defaultRegion : undefined);
@@ -62,4 +65,26 @@ export function applySessionSettings(
 function sameSetting(flag: string, a: string, b: string): boolean {
   if (!flag.endsWith('-endpoint')) return a === b;
   return (checkEndpoint(flag, a).url ?? a) === (checkEndpoint(flag, b).url ?? b);
+}
+
+/**
+ * For a file that keeps no settings (written before they were kept): an endpoint that only the
+ * `.env` of the working directory gives is refused. `credentials` runs wherever the aws CLI runs,
+ * and a cloned project's `.env` (https is allowed anywhere) would otherwise receive the refresh
+ * token. The environment and flags are the user's own.
+ */
+function refuseDotEnvEndpoints(
+  values: Record<string, string | undefined>,
+  file: string,
+  environment: NodeJS.ProcessEnv = process.env,
+): void {
+  const dotEnv = dotEnvFile();
+  for (const { flag, env } of settingOptions) {
+    const given = values[flag];
+    if (!flag.endsWith('-endpoint') || given === undefined || environment[env]) continue;
+    if (dotEnv[env] !== given) continue;
+    throw new UsageError(
+      `the session file ${file} keeps no endpoint, and only the .env file in the working directory gives ${env}=${given}: an endpoint from a project's .env must not receive the session's refresh token. Set ${env} in the environment, or log in again so the file keeps its settings (scribe-proxy login --session-file ${file})`,
+    );
+  }
 }

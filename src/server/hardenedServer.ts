@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TlsOptions } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { rawAnswer, refuseDetached } from './rawAnswer.js';
 import { refuseHostLines } from './refuseHostLines.js';
@@ -62,6 +63,25 @@ const upgradeRefused = {
   message: 'protocol upgrades are not proxied',
 };
 
+/**
+ * Make `closeAllConnections` cut every connection, not only those HTTP holds: a TLS connection
+ * before its first byte or during its handshake, and one answered raw (a refused CONNECT or
+ * Upgrade, plain HTTP on a TLS port), which Node's own list never held. Without it, one silent
+ * client kept a shutdown waiting for the header timeout, past SHUTDOWN_GRACE_S.
+ */
+function cutEveryConnection(server: Listener): void {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const closeHttpConnections = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeHttpConnections();
+    for (const socket of sockets) socket.destroy();
+  };
+}
+
 /** A listener: plain HTTP, or HTTPS. */
 export type Listener = Server | HttpsServer;
 
@@ -101,6 +121,7 @@ export function createHardenedServer(
   server.on('upgrade', (_req, socket: Duplex) => {
     refuseDetached(socket, upgradeRefused, limits.keepAliveTimeoutMs);
   });
+  cutEveryConnection(server);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (answerOwedBefore(socket)) {
       // A request before the bad bytes is still being answered: a 400 now would read as its

@@ -25,16 +25,15 @@ export function rawAnswer(socket: Duplex, refusal: RawRefusal): void {
  * Answer a socket the HTTP server no longer owns (after a CONNECT or an Upgrade it hands the
  * socket over without its error handler; before TLS it never had one): an error on it (the
  * client's reset) is this connection's end, never the process's, and the connection is dropped
- * when the client neither reads nor closes within `lingerMs`. What the client still sends is read
+ * when the client has not closed it within `lingerMs`, whatever it still sends. What the client still sends is read
  * and dropped, so that closing does not reset the answer away.
  */
 export function refuseDetached(socket: Duplex, refusal: RawRefusal, lingerMs: number): void {
   socket.on('error', () => socket.destroy());
-  if ('setTimeout' in socket && typeof socket.setTimeout === 'function') {
-    (socket as Duplex & { setTimeout(ms: number, cb: () => void): void }).setTimeout(lingerMs, () =>
-      socket.destroy(),
-    );
-  }
+  // A deadline, not an idle timeout: a client trickling a byte at a time would hold an idle
+  // timeout off for ever (and the shutdown with it).
+  const linger = setTimeout(() => socket.destroy(), lingerMs);
+  socket.once('close', () => clearTimeout(linger));
   socket.resume();
   rawAnswer(socket, refusal);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -28,7 +29,10 @@ const maxBytes = 64 * 1024;
 export async function readPrivateFile(path: string, what: string): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: a FIFO planted at the path would otherwise hold open(2) until someone
+    // writes to it (it is then refused as not a file). Symlinks are followed: mounted secrets
+    // are symlinks, and what they lead to is checked below.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

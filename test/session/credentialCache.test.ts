@@ -1,5 +1,18 @@
 import { expect } from 'chai';
-import { chmod, chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
+import {
+  chmod,
+  chown,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -103,5 +116,27 @@ describe('the credential cache', function () {
     );
     expect(refused?.kind).to.equal('unsafe');
     expect(refused?.message).to.include(file).and.include('4242');
+  });
+
+  it('refuses a FIFO planted at its path at once instead of waiting for ever for a writer', async function () {
+    const file = path();
+    await mkdir(join(file, '..'), { recursive: true });
+    execFileSync('mkfifo', ['-m', '600', file]);
+    try {
+      const refused = await Promise.race([
+        readCredentialCache(file, binding).then(
+          () => 'read',
+          (err: unknown) => (err as SessionFileError).kind,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_000)),
+      ]);
+      expect(refused).to.equal('damaged');
+    } finally {
+      // Frees a reader stuck in open(2), if any.
+      await open(file, constants.O_WRONLY | constants.O_NONBLOCK).then(
+        (handle) => handle.close(),
+        () => undefined,
+      );
+    }
   });
 });
