@@ -32,8 +32,7 @@ export interface ProxyContext {
   payloadHash: string;
   /** The upstream path: base path + the client's path, byte-exact. */
   upstreamPath: string;
-  /** Decoded query pairs, and the canonical string that is both signed and sent. */
-  query: Record<string, string | string[]>;
+  /** The canonical query string, both signed and sent. */
   canonicalQuery: string;
   /** Headers to send upstream, before authorization. */
   headers: Record<string, string | string[]>;
@@ -64,7 +63,6 @@ class RequestContext implements ProxyContext {
   bodyLength = 0;
   payloadHash = emptyPayloadHash;
   upstreamPath = '';
-  query: Record<string, string | string[]> = {};
   canonicalQuery = '';
   headers: Record<string, string | string[]> = {};
   session?: SessionSource;
