@@ -85,6 +85,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
       ? { kind: 'per-client', cache: perClient }
       : { kind: 'shared', session: fixed },
     maxBodyBytes: 10 * 1024 * 1024,
+    maxBufferedBytes: 256 * 1024 * 1024,
     clientToken: undefined,
     // As the service does: a metric and a log line per request, at LOG_LEVEL (default info),
     // written for real (to /dev/null, asynchronously, as pino writes to stdout).

@@ -39,7 +39,7 @@ export function checkEndpoint(name: string, raw: string): { url?: string; proble
   if (parsed.search || parsed.hash || parsed.username || parsed.password) {
     return { problem: `invalid setting: ${name} must be a URL without query or credentials` };
   }
-  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname.replace(/^\[|\]$/g, ''))) {
+  if (sendsInClear(parsed)) {
     return {
       problem: `invalid setting: ${name} must be https (plain http only to a loopback address: it receives passwords and tokens)`,
     };
@@ -55,6 +55,11 @@ export function endpointOverrides(
     ...(config.cognitoEndpoint ? [`SCRIBE_COGNITO_ENDPOINT=${config.cognitoEndpoint}`] : []),
     ...(config.identityEndpoint ? [`SCRIBE_IDENTITY_ENDPOINT=${config.identityEndpoint}`] : []),
   ];
+}
+
+/** True for a plain-http URL to a host beyond loopback: what it carries crosses a network in clear. */
+export function sendsInClear(url: URL): boolean {
+  return url.protocol === 'http:' && !isLoopback(url.hostname.replace(/^\[|\]$/g, ''));
 }
 
 /**

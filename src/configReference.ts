@@ -13,9 +13,17 @@ export interface ConfigSetting {
 export const configReference: readonly ConfigSetting[] = [
   {
     name: 'SCRIBE_API_URL',
-    meaning: 'upstream base URL',
+    meaning:
+      "upstream base URL: https, or plain http to a loopback address only (it carries the session's tokens)",
     default: '`https://mi.scribelabs.ai/v1`',
     example: 'https://mi.scribelabs.ai/v1',
+  },
+  {
+    name: 'SCRIBE_API_PLAIN_HTTP_HOST',
+    meaning:
+      'the one host beyond loopback `SCRIBE_API_URL` may name over plain http (a mesh sidecar or egress gateway that adds TLS); the tokens cross that hop in clear, and the start log warns',
+    default: 'none',
+    example: 'scribe-egress.mesh',
   },
   {
     name: 'SCRIBE_AUTH_MODE',
@@ -190,6 +198,13 @@ export const configReference: readonly ConfigSetting[] = [
     example: 'scribe-proxy,scribe-proxy.default.svc',
   },
   {
+    name: 'ADMIN_ALLOWED_HOSTS',
+    meaning:
+      '`Host` names the admin listener answers beyond loopback, whatever its bind (comma-separated: a Service name); other names get 403 from the console and `/admin/*`, and no detail from `/readyz`; `/healthz`, `/readyz` and `/metrics` answer any name (probes, scrapes)',
+    default: 'none',
+    example: 'scribe-proxy-admin,scribe-proxy-admin.default.svc',
+  },
+  {
     name: 'PROXY_SESSIONS',
     meaning:
       '`shared` (one account from this configuration) or `per-client` (each client sends its own login; see [per-client sessions](per-client.md))',
@@ -213,6 +228,26 @@ export const configReference: readonly ConfigSetting[] = [
     meaning: 'request body limit',
     default: '`10485760` (10 MiB)',
     example: '10485760',
+  },
+  {
+    name: 'PROXY_MAX_BUFFERED_BYTES',
+    meaning:
+      'all request bodies held at once; a request whose body would pass it is refused before it is read: `503` `overloaded` with `Retry-After` (at least `PROXY_MAX_BODY_BYTES`)',
+    default: '`268435456` (256 MiB)',
+    example: '268435456',
+  },
+  {
+    name: 'PROXY_MAX_CONNECTIONS',
+    meaning:
+      'open connections on the proxy listener; past it a plain-HTTP request is answered `503` `overloaded` and its connection closed (an HTTPS connection is closed at once)',
+    default: '`1024`',
+    example: '1024',
+  },
+  {
+    name: 'ADMIN_MAX_CONNECTIONS',
+    meaning: 'open connections on the admin listener, the same way',
+    default: '`64`',
+    example: '64',
   },
   {
     name: 'UPSTREAM_TIMEOUT_MS',

@@ -18,6 +18,7 @@ export const sharedAccountVariables = [
 /** Every variable the configuration reads, in the README's order. */
 export const configVariables = [
   'SCRIBE_API_URL',
+  'SCRIBE_API_PLAIN_HTTP_HOST',
   'SCRIBE_AUTH_MODE',
   'SCRIBE_REGION',
   'SCRIBE_CLIENT_ID',
@@ -38,10 +39,14 @@ export const configVariables = [
   'PROXY_CLIENT_TOKEN_FILE',
   'PROXY_ALLOWED_ORIGINS',
   'PROXY_ALLOWED_HOSTS',
+  'ADMIN_ALLOWED_HOSTS',
   'PROXY_SESSIONS',
   'PROXY_MAX_SESSIONS',
   'PROXY_SESSION_IDLE_S',
   'PROXY_MAX_BODY_BYTES',
+  'PROXY_MAX_BUFFERED_BYTES',
+  'PROXY_MAX_CONNECTIONS',
+  'ADMIN_MAX_CONNECTIONS',
   'UPSTREAM_TIMEOUT_MS',
   'UPSTREAM_IDLE_TIMEOUT_MS',
   'SHUTDOWN_GRACE_S',

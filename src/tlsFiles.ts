@@ -27,6 +27,13 @@ export interface TlsMaterial {
   fingerprint: string;
 }
 
+/**
+ * How far ahead of this machine's clock a certificate's start may be: one issued this moment by a
+ * machine whose clock runs a little ahead must still be taken (a rotation refused now is not
+ * tried again until the files change), while one valid only from next week is refused.
+ */
+const notBeforeLeewayMs = 5 * 60_000;
+
 /** A file that does not make a usable pair; the message names the variable, never the key. */
 export class TlsFileError extends Error {
   constructor(message: string) {
@@ -73,7 +80,7 @@ function privateKey(pem: Buffer, name: string): KeyObject {
 
 /**
  * Read and check a listener's files: the certificate file (leaf first, then any chain), a key
- * that matches the leaf, a leaf not yet expired, and a client CA file with at least one
+ * that matches the leaf, a leaf valid now (neither expired nor starting later), and a client CA file with at least one
  * certificate. Throws TlsFileError naming the variable at fault.
  */
 export function readTlsFiles(settings: TlsFileSettings, now = new Date()): TlsMaterial {
@@ -93,6 +100,13 @@ export function readTlsFiles(settings: TlsFileSettings, now = new Date()): TlsMa
   const notAfter = new Date(leaf.validTo);
   if (!(notAfter.getTime() > now.getTime())) {
     throw new TlsFileError(`${names.cert}: the certificate expired on ${notAfter.toISOString()}`);
+  }
+  // Served anyway, it would fail every verifying client while the expiry metric looked healthy.
+  const notBefore = new Date(leaf.validFrom);
+  if (!(notBefore.getTime() <= now.getTime() + notBeforeLeewayMs)) {
+    throw new TlsFileError(
+      `${names.cert}: the certificate is not valid before ${notBefore.toISOString()} (this machine says it is earlier)`,
+    );
   }
   if (ca) certificates(ca, names.clientCa);
   try {

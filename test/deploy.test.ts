@@ -33,9 +33,13 @@ async function modelFor(manifest: Manifest) {
   const [group, version] = manifest.apiVersion.includes('/')
     ? manifest.apiVersion.split('/')
     : ['', manifest.apiVersion];
-  const path = group
-    ? `kubernetes-models/${group}/${version}/${manifest.kind}`
-    : `kubernetes-models/v1/${manifest.kind}`;
+  // prometheus-operator's kinds (PodMonitor) have their models in a package of their own.
+  const path =
+    group === 'monitoring.coreos.com'
+      ? `@kubernetes-models/prometheus-operator/${group}/${version}/${manifest.kind}`
+      : group
+        ? `kubernetes-models/${group}/${version}/${manifest.kind}`
+        : `kubernetes-models/v1/${manifest.kind}`;
   const module = (await import(path)) as Record<
     string,
     new (value: unknown) => { validate(): void }
@@ -61,6 +65,64 @@ type PodSpec = {
     env?: Array<{ name: string; value?: string }>;
   }>;
   containers?: Array<{ name: string }>;
+};
+
+type PortedContainer = { ports?: Array<{ name: string; containerPort: number }> };
+type Labels = Record<string, string>;
+type Peer = {
+  ipBlock?: { cidr: string };
+  namespaceSelector?: { matchLabels?: Labels };
+  podSelector?: { matchLabels?: Labels };
+};
+type Policy = {
+  ingress: Array<{
+    from?: Peer[];
+    ports?: Array<{ protocol?: string; port?: number; endPort?: number }>;
+  }>;
+};
+/** A connection's source: an address outside the pod network, or a pod and its namespace. */
+type Source = { ip?: string; namespace?: Labels; pod?: Labels };
+
+const inCidr = (ip: string, cidr: string) => {
+  const [base, bits] = cidr.split('/') as [string, string];
+  const n = (a: string) => a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+};
+const selects = (selector: { matchLabels?: Labels } | undefined, labels: Labels | undefined) =>
+  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+/** Kubernetes' peer rule (the policy's own namespace is called 'default' here). */
+const peerAdmits = (peer: Peer, source: Source) => {
+  if (peer.ipBlock) return source.ip !== undefined && inCidr(source.ip, peer.ipBlock.cidr);
+  if (!source.pod) return false;
+  const namespaceOk = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, source.namespace)
+    : source.namespace?.['kubernetes.io/metadata.name'] === 'default';
+  return namespaceOk && selects(peer.podSelector, source.pod);
+};
+/** Allowed when some rule admits both the source and the port. */
+const admits = (policy: Policy, source: Source, protocol: string, port: number) =>
+  policy.ingress.some(
+    (rule) =>
+      (!rule.from || rule.from.some((peer) => peerAdmits(peer, source))) &&
+      (!rule.ports ||
+        rule.ports.some(
+          (p) =>
+            (p.protocol ?? 'TCP') === protocol &&
+            p.port !== undefined &&
+            port >= p.port &&
+            port <= (p.endPort ?? p.port),
+        )),
+  );
+/** An address in the nodes' range the policy names for the admin port. */
+const nodeAddress = (policy: Policy) => {
+  const cidr = policy.ingress.flatMap((r) => r.from ?? []).find((p) => p.ipBlock)?.ipBlock?.cidr;
+  return cidr?.split('/')[0] as string;
+};
+/** Prometheus as kube-prometheus-stack runs it: its pods' label, in the monitoring namespace. */
+const prometheus: Source = {
+  namespace: { 'kubernetes.io/metadata.name': 'monitoring' },
+  pod: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'k8s' },
 };
 
 describe('deployment files', function () {
@@ -179,49 +241,99 @@ describe('deployment files', function () {
     expect(deployment).to.include(`docker build -t scribe-proxy:${version} .`);
   });
 
-  it("the sidecar's NetworkPolicy fences the admin port to the nodes and leaves every other port open", async function () {
-    type Peer = { ipBlock?: { cidr: string } };
-    type Port = { protocol?: string; port?: number; endPort?: number };
+  it("the sidecar's NetworkPolicy fences the admin port to the nodes and Prometheus, and leaves every other port open", async function () {
     const policy = (await manifests()).find(
       ({ file, doc }) => file === 'sidecar.yaml' && doc.kind === 'NetworkPolicy',
-    )?.doc.spec as { ingress: Array<{ from?: Peer[]; ports?: Port[] }> };
-    const inCidr = (ip: string, cidr: string) => {
-      const [base, bits] = cidr.split('/') as [string, string];
-      const n = (a: string) => a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-      const size = 2 ** (32 - Number(bits));
-      return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+    )?.doc.spec as Policy;
+    const node = nodeAddress(policy);
+    const stranger: Source = {
+      ip: '192.168.77.9',
+      namespace: { 'kubernetes.io/metadata.name': 'default' },
+      pod: { app: 'other' },
     };
-    // Kubernetes' rule: allowed when some rule admits both the source and the port.
-    const allows = (ip: string, protocol: string, port: number) =>
-      policy.ingress.some(
-        (rule) =>
-          (!rule.from || rule.from.some((p) => p.ipBlock && inCidr(ip, p.ipBlock.cidr))) &&
-          (!rule.ports ||
-            rule.ports.some(
-              (p) =>
-                (p.protocol ?? 'TCP') === protocol &&
-                p.port !== undefined &&
-                port >= p.port &&
-                port <= (p.endPort ?? p.port),
-            )),
-      );
-    const node = policy.ingress[0]?.from?.[0]?.ipBlock?.cidr.split('/')[0] as string;
-    expect(allows(node, 'TCP', 8081)).to.equal(true);
-    expect(allows('192.168.77.9', 'TCP', 8081)).to.equal(false);
+    expect(admits(policy, { ip: node }, 'TCP', 8081)).to.equal(true);
+    expect(admits(policy, prometheus, 'TCP', 8081)).to.equal(true);
+    expect(admits(policy, stranger, 'TCP', 8081)).to.equal(false);
+    // Another pod in the monitoring namespace is not Prometheus.
+    expect(admits(policy, { ...prometheus, pod: { app: 'grafana' } }, 'TCP', 8081)).to.equal(false);
     for (const port of [80, 443, 3000, 8000, 8080, 8443, 9090]) {
-      expect(allows('192.168.77.9', 'TCP', port), `TCP ${port}`).to.equal(true);
+      expect(admits(policy, stranger, 'TCP', port), `TCP ${port}`).to.equal(true);
     }
-    expect(allows('192.168.77.9', 'UDP', 53)).to.equal(true);
+    expect(admits(policy, stranger, 'UDP', 53)).to.equal(true);
   });
 
-  it('the compose sandbox publishes both ports on the host loopback', async function () {
-    const compose = parseYaml(await read('docker-compose.yml')) as {
-      services: Record<string, { ports?: string[] }>;
+  it("the gateway's admin port (probes, /metrics) admits the nodes and Prometheus only", async function () {
+    const policy = (await manifests()).find(
+      ({ file, doc }) => file === 'gateway.yaml' && doc.kind === 'NetworkPolicy',
+    )?.doc.spec as Policy;
+    expect(admits(policy, { ip: nodeAddress(policy) }, 'TCP', 8081)).to.equal(true);
+    expect(admits(policy, prometheus, 'TCP', 8081)).to.equal(true);
+    expect(admits(policy, { ...prometheus, pod: { app: 'grafana' } }, 'TCP', 8081)).to.equal(false);
+    const client = {
+      namespace: { 'kubernetes.io/metadata.name': 'apps' },
+      pod: { 'scribe-gateway-client': 'true' },
     };
-    expect(compose.services['sandbox']?.ports).to.include.members([
-      '127.0.0.1:8080:8080',
-      '127.0.0.1:8081:8081',
-    ]);
+    expect(admits(policy, client, 'TCP', 8080)).to.equal(true);
+    expect(admits(policy, client, 'TCP', 8081)).to.equal(false);
+  });
+
+  it('a PodMonitor and the scrape annotations point Prometheus at /metrics on the admin port', async function () {
+    const all = await manifests();
+    for (const file of ['sidecar.yaml', 'gateway.yaml']) {
+      const deployment = all.find((m) => m.file === file && m.doc.kind === 'Deployment')?.doc;
+      const template = deployment?.spec?.['template'] as {
+        metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+        spec: { initContainers?: PortedContainer[]; containers?: PortedContainer[] };
+      };
+      const ports = [
+        ...(template.spec.initContainers ?? []),
+        ...(template.spec.containers ?? []),
+      ].flatMap((c) => c.ports ?? []);
+      const admin = ports.find((p) => p.name === 'admin');
+      expect(admin?.containerPort, file).to.equal(8081);
+      expect(template.metadata.annotations, file).to.include({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(admin?.containerPort),
+        'prometheus.io/path': '/metrics',
+      });
+      const monitor = all.find((m) => m.file === file && m.doc.kind === 'PodMonitor')?.doc.spec as {
+        selector: { matchLabels: Record<string, string> };
+        podMetricsEndpoints: Array<{ port: string; path: string }>;
+      };
+      expect(monitor, file).to.not.equal(undefined);
+      for (const [k, v] of Object.entries(monitor.selector.matchLabels)) {
+        expect(template.metadata.labels[k], file).to.equal(v);
+      }
+      expect(monitor.podMetricsEndpoints, file).to.deep.include({
+        port: 'admin',
+        path: '/metrics',
+        interval: '30s',
+      });
+    }
+  });
+
+  it('the compose sandbox publishes both ports on the host loopback, 8080/8081 unless chosen, the same inside', async function () {
+    const compose = parseYaml(await read('docker-compose.yml')) as {
+      services: Record<string, { ports?: string[]; command?: string[] }>;
+    };
+    const sandbox = compose.services['sandbox'];
+    // Compose's interpolation, ${NAME:-default}, as `docker compose` applies it.
+    const interpolate = (text: string, env: Record<string, string>) =>
+      text.replace(
+        /\$\{(\w+):-([^}]*)\}/g,
+        (_m, name: string, fallback: string) => env[name] ?? fallback,
+      );
+    const published = (env: Record<string, string>) =>
+      (sandbox?.ports ?? []).map((p) => interpolate(p, env));
+    const listens = (env: Record<string, string>) => {
+      const args = (sandbox?.command ?? []).map((a) => interpolate(a, env));
+      return [args[args.indexOf('--port') + 1], args[args.indexOf('--admin-port') + 1]];
+    };
+    expect(published({})).to.have.members(['127.0.0.1:8080:8080', '127.0.0.1:8081:8081']);
+    expect(listens({})).to.deep.equal(['8080', '8081']);
+    const chosen = { SANDBOX_PORT: '9080', SANDBOX_ADMIN_PORT: '9081' };
+    expect(published(chosen)).to.have.members(['127.0.0.1:9080:9080', '127.0.0.1:9081:9081']);
+    expect(listens(chosen)).to.deep.equal(['9080', '9081']);
   });
 
   it('every example answers the Host names its clients use, and only those (PROXY_ALLOWED_HOSTS)', async function () {
@@ -256,6 +368,16 @@ describe('deployment files', function () {
       ...ingress.rules.map((r) => r.host),
     ]);
     expect(envOf('sidecar.yaml')['PROXY_ALLOWED_HOSTS']).to.equal('localhost');
+    // The admin listener binds 0.0.0.0 in both: its Host rule is said, and its probes use only
+    // the routes that answer any Host (the kubelet sends the pod's address).
+    for (const file of ['gateway.yaml', 'sidecar.yaml']) {
+      expect(envOf(file), file).to.have.property('ADMIN_ALLOWED_HOSTS');
+      const deployment = docs.find((m) => m.file === file && m.doc.kind === 'Deployment')?.doc;
+      const text = JSON.stringify(deployment);
+      const probed = [...text.matchAll(/"path":"([^"]+)"/g)].map((m) => m[1]);
+      expect(probed.length, file).to.be.greaterThan(0);
+      for (const path of probed) expect(['/healthz', '/readyz'], file).to.include(path);
+    }
   });
 
   it('the image runs the Node LTS that CI tests on, pinned to an exact version', async function () {

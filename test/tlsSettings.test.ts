@@ -32,12 +32,16 @@ describe('TLS settings, checked at start', function () {
   before(async function () {
     dir = await mkdtemp(join(tmpdir(), 'scribe-tls-settings-'));
     ca = await createTestCa();
-    const [good, other, expired] = [
+    const [good, other, expired, early] = [
       await (await ca.intermediate('intermediate')).server(),
       await ca.server(),
       await ca.server({
         notBefore: new Date(Date.now() - 10 * 86_400_000),
         notAfter: new Date(Date.now() - 86_400_000),
+      }),
+      await ca.server({
+        notBefore: new Date('2090-01-01T00:00:00Z'),
+        notAfter: new Date('2091-01-01T00:00:00Z'),
       }),
     ];
     await writeFile(file('good.crt'), good.cert);
@@ -45,6 +49,8 @@ describe('TLS settings, checked at start', function () {
     await writeFile(file('other.key'), other.key);
     await writeFile(file('expired.crt'), expired.cert);
     await writeFile(file('expired.key'), expired.key);
+    await writeFile(file('early.crt'), early.cert);
+    await writeFile(file('early.key'), early.key);
     await writeFile(file('ca.crt'), ca.cert);
     await writeFile(file('garbage.crt'), 'not a certificate\n');
   });
@@ -108,6 +114,14 @@ describe('TLS settings, checked at start', function () {
       /^invalid setting: ADMIN_TLS_CERT_FILE: the certificate expired on \d{4}-/,
     );
     expect(found).to.include('invalid setting: TLS_MIN_VERSION must be TLSv1.2 or TLSv1.3');
+  });
+
+  it('refuses a certificate not valid yet (valid from 2090): no client would accept it', function () {
+    expect(
+      problems({ PROXY_TLS_CERT_FILE: file('early.crt'), PROXY_TLS_KEY_FILE: file('early.key') }),
+    ).to.deep.equal([
+      'invalid setting: PROXY_TLS_CERT_FILE: the certificate is not valid before 2090-01-01T00:00:00.000Z (this machine says it is earlier)',
+    ]);
   });
 
   it('names a missing, unreadable or damaged file', function () {

@@ -11,7 +11,7 @@ import { ScribeAuthError } from '../auth/index.js';
 import { operatorNextStep, sendJsonError } from '../http/index.js';
 import { OperatorActions, Session, SessionConflictError } from '../session/index.js';
 import { describeIssues, schemas } from './schemas.js';
-import { requireAdminToken } from './requireAdminToken.js';
+import { requireAdminToken, type AdminTokenThrottle } from './requireAdminToken.js';
 import { openApiDocument } from './openApi.js';
 
 export interface AdminRouterOptions {
@@ -25,8 +25,8 @@ export interface AdminRouterOptions {
    * `failed` with the error code as detail and the status for every answer of 400 or more.
    */
   onAction?: AdminActionListener;
-  /** Wrong admin tokens per client address per window before 429 (default 10 a minute). */
-  adminTokenFailureLimit?: { limit: number; windowMs: number };
+  /** The listener's count of wrong admin tokens, shared with /readyz (default: the router's own). */
+  adminTokenThrottle?: AdminTokenThrottle;
 }
 
 /** Told what an admin request was answered. */
@@ -131,7 +131,7 @@ export function adminRouter(options: AdminRouterOptions): Router {
   router.use(
     requireAdminToken(options.adminToken, {
       onRefused: (reason, status) => onAction?.('authenticate', 'failed', reason, status),
-      failureLimit: options.adminTokenFailureLimit,
+      throttle: options.adminTokenThrottle,
     }),
   );
   // Every answer made before a route's own (415, a body too large or not JSON) is logged too.

@@ -64,7 +64,10 @@ export interface AdminOperation {
   body?: z.ZodType;
   query?: Record<string, z.ZodType>;
   ok: z.ZodType;
-  /** Error statuses this route answers besides 401 (every route) and 404/409 (mode). */
+  /**
+   * Error statuses of the route's own work, besides those answered before it (401, 403, 429 on
+   * every route; 400, 413, 415 where JSON bodies are read) and 404/409 (mode).
+   */
   errors: number[];
 }
 
@@ -213,15 +216,24 @@ export function openApiDocument(): object {
         schema: z.toJSONSchema(schema),
       })),
     ];
+    const refusal = (description: string) => ({ description, content: json(answers.error) });
+    // Answered before any route's own work: the Host rule, the token and its throttle, and in
+    // shared mode (the router that reads JSON bodies) a body it cannot read.
     const responses: Record<string, object> = {
       200: { description: 'done', content: json(op.ok) },
-      401: { description: 'no or wrong admin token', content: json(answers.error) },
+      401: refusal('no or wrong admin token'),
+      403: refusal(
+        "a Host that is not the admin listener's own (loopback or ADMIN_ALLOWED_HOSTS): host_refused",
+      ),
+      429: refusal('too many wrong admin tokens from this address: rate_limited, with Retry-After'),
     };
+    if (op.mode !== 'per-client') {
+      responses[400] = refusal('the body is not valid JSON: invalid_json');
+      responses[413] = refusal('the body is over 16 KiB: body_too_large');
+      responses[415] = refusal('the body is not application/json: unsupported_media_type');
+    }
     for (const status of op.errors) {
-      responses[status] = {
-        description: 'refused (the message says what to do)',
-        content: json(answers.error),
-      };
+      responses[status] = refusal('refused (the message says what to do)');
     }
     if (op.mode === 'shared') {
       responses[409] = {

@@ -1,15 +1,60 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { bearerCheck, bearerToken, sendJsonError } from '../http/index.js';
 
 /** Why a request was refused before any admin route: no token, a wrong one, too many wrong. */
 export type AdminTokenRefusal = 'missing_token' | 'wrong_token' | 'too_many_failures';
 
+/**
+ * The count of wrong admin tokens per client address: a middleware that counts the request and
+ * marks an address over its allowance (`lockedOut`) without answering, so each route answers a
+ * locked-out address its own way. One per listener, shared by every route that takes the token
+ * (the admin API and /readyz), so guesses made at one route count at the others.
+ */
+export type AdminTokenThrottle = RequestHandler;
+
+/** Wrong admin tokens allowed per client address per window. */
+export interface AdminTokenFailureLimit {
+  limit: number;
+  windowMs: number;
+}
+
+const wrongToken = 'wrongAdminToken';
+const lockedOutMark = 'adminTokenLockedOut';
+
+/** Create the per-address count of wrong admin tokens (default 10 a minute). */
+export function adminTokenThrottle(
+  limit: AdminTokenFailureLimit = { limit: 10, windowMs: 60_000 },
+): AdminTokenThrottle {
+  // Counts only wrong tokens (guesses): an operator with the right token, or a request without
+  // one, never uses up the allowance.
+  return rateLimit({
+    windowMs: limit.windowMs,
+    limit: limit.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    requestWasSuccessful: (_req, res) => res.locals[wrongToken] !== true,
+    skipSuccessfulRequests: true,
+    handler: (_req, res, next) => {
+      res.locals[lockedOutMark] = true;
+      next();
+    },
+  });
+}
+
+/** The address of this request is over its allowance of wrong tokens (after the throttle ran). */
+export const lockedOut = (res: Response): boolean => res.locals[lockedOutMark] === true;
+
+/** Count this request's token as a guess (it was presented and wrong). */
+export const countWrongToken = (res: Response): void => {
+  res.locals[wrongToken] = true;
+};
+
 export interface AdminTokenOptions {
   /** Told of every refusal, for the log (never the token presented). */
   onRefused?: (reason: AdminTokenRefusal, status: number) => void;
-  /** Refusals allowed per client address per window before every request is refused (429). */
-  failureLimit?: { limit: number; windowMs: number };
+  /** The listener's count of wrong tokens (default: one of this guard's own, 10 a minute). */
+  throttle?: AdminTokenThrottle;
 }
 
 /**
@@ -19,31 +64,21 @@ export interface AdminTokenOptions {
  */
 export function requireAdminToken(token: string, options: AdminTokenOptions = {}): RequestHandler {
   const matches = bearerCheck(token);
-  const limit = options.failureLimit ?? { limit: 10, windowMs: 60_000 };
-  // Counts only wrong tokens (guesses): an operator with the right token, or a request without
-  // one, never uses up the allowance.
-  const failures = rateLimit({
-    windowMs: limit.windowMs,
-    limit: limit.limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    requestWasSuccessful: (_req, res) => res.locals['wrongAdminToken'] !== true,
-    skipSuccessfulRequests: true,
-    handler: (_req, res) => {
-      options.onRefused?.('too_many_failures', 429);
-      sendJsonError(
-        res,
-        429,
-        'rate_limited',
-        'too many requests with a wrong admin token; wait and retry',
-      );
-    },
-  });
+  const failures = options.throttle ?? adminTokenThrottle();
   return (req, res, next) => {
     void failures(req, res, () => {
+      if (lockedOut(res)) {
+        options.onRefused?.('too_many_failures', 429);
+        return sendJsonError(
+          res,
+          429,
+          'rate_limited',
+          'too many requests with a wrong admin token; wait and retry',
+        );
+      }
       const presented = bearerToken(req.headers.authorization);
       if (presented !== undefined && matches(presented)) return next();
-      if (presented !== undefined) res.locals['wrongAdminToken'] = true;
+      if (presented !== undefined) countWrongToken(res);
       options.onRefused?.(presented === undefined ? 'missing_token' : 'wrong_token', 401);
       sendJsonError(res, 401, 'unauthorized', 'send Authorization: Bearer <ADMIN_TOKEN>', {
         'www-authenticate': 'Bearer realm="scribe-proxy admin"',

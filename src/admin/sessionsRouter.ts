@@ -3,7 +3,7 @@ import { ScribeAuthError } from '../auth/index.js';
 import { sendJsonError } from '../http/index.js';
 import type { SessionCache } from '../session/index.js';
 import type { AdminActionListener } from './adminRouter.js';
-import { requireAdminToken } from './requireAdminToken.js';
+import { requireAdminToken, type AdminTokenThrottle } from './requireAdminToken.js';
 import { openApiDocument } from './openApi.js';
 
 export interface SessionsRouterOptions {
@@ -11,8 +11,8 @@ export interface SessionsRouterOptions {
   adminToken: string;
   /** Called with what each admin action was answered, for the log (no secrets passed). */
   onAction?: AdminActionListener;
-  /** Wrong admin tokens per client address per window before 429 (default 10 a minute). */
-  adminTokenFailureLimit?: { limit: number; windowMs: number };
+  /** The listener's count of wrong admin tokens, shared with /readyz (default: the router's own). */
+  adminTokenThrottle?: AdminTokenThrottle;
 }
 
 /** The status a refused revoke is answered with. */
@@ -45,7 +45,7 @@ export function sessionsRouter(options: SessionsRouterOptions): Router {
   router.use(
     requireAdminToken(options.adminToken, {
       onRefused: (reason, status) => options.onAction?.('authenticate', 'failed', reason, status),
-      failureLimit: options.adminTokenFailureLimit,
+      throttle: options.adminTokenThrottle,
     }),
   );
 

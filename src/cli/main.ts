@@ -79,6 +79,12 @@ export async function main(argv: string[]): Promise<number> {
     return exitCodes.usage;
   }
   try {
+    // Misspelled variables are named for every command that reads the configuration (not the
+    // sandbox, which brings its own); loaded here, so --version stays quick.
+    if (name !== 'sandbox' && !rest.includes('--help') && !rest.includes('-h')) {
+      const { reportMisspelledVariables } = await import('./misspelledVariables.js');
+      if (!reportMisspelledVariables(name)) return exitCodes.usage;
+    }
     await command.run(rest, print);
     return exitCodes.ok;
   } catch (err) {

@@ -8,3 +8,11 @@ export {
   type BasicCredentials,
 } from './basicCredentials.js';
 export { consoleCookieName, withoutConsoleCookie } from './consoleCookie.js';
+export { lingeringClose, lingerBounds, type LingerBounds } from './lingeringClose.js';
+export {
+  adminHostCheck,
+  hostStanding,
+  isLoopbackName,
+  type HostRule,
+  type HostStanding,
+} from './hostStanding.js';

@@ -11,6 +11,11 @@ export interface Metrics {
   logins: Counter<'outcome'>;
   /** Per-client mode: sessions evicted, by reason. */
   evictions: Counter<'reason'>;
+  /**
+   * Requests and connections refused because the process holds all it may: `buffered_bytes`
+   * (PROXY_MAX_BUFFERED_BYTES), `proxy_connections`, `admin_connections` (the listeners' caps).
+   */
+  overloadRefusals: Counter<'reason'>;
   /** The last hour of proxied requests per minute, by status or error code (the console's chart). */
   recentRequests: RecentMinutes;
   /** Per-client mode: the last hour of client logins per minute, by outcome (the console). */
@@ -23,6 +28,8 @@ export interface Metrics {
   setStateSource(states: readonly string[], current: () => string): void;
   /** TLS certificate reloads by listener and result ('success' or 'failure'). */
   tlsReloads: Counter<'listener' | 'result'>;
+  /** 1 while a listener's last TLS load (start, watch or SIGHUP) succeeded, 0 after a failure. */
+  tlsLastReloadSuccessful: Gauge<'listener'>;
   /** Set a callback giving the seconds until a listener's certificate expires. */
   setTlsExpirySource(listener: string, source: () => number): void;
 }
@@ -66,6 +73,12 @@ export function createMetrics(): Metrics {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const overloadRefusals = new Counter({
+    name: 'scribe_proxy_overload_refusals_total',
+    help: 'Requests refused 503 overloaded (or HTTPS connections closed) because the process holds all it may, by reason (buffered_bytes, proxy_connections, admin_connections)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'scribe_proxy_sessions',
     help: 'Per-client mode: sessions held',
@@ -101,6 +114,12 @@ export function createMetrics(): Metrics {
     labelNames: ['listener', 'result'] as const,
     registers: [registry],
   });
+  const tlsLastReloadSuccessful = new Gauge({
+    name: 'scribe_proxy_tls_last_reload_successful',
+    help: "1 while a listener's last TLS load succeeded, 0 while it serves an older pair after a failure",
+    labelNames: ['listener'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'scribe_proxy_tls_certificate_expiry_seconds',
     help: 'Seconds until the certificate a listener serves expires (alert well before 0)',
@@ -113,6 +132,7 @@ export function createMetrics(): Metrics {
   return {
     registry,
     tlsReloads,
+    tlsLastReloadSuccessful,
     setTlsExpirySource(listener, source) {
       tlsExpirySources.set(listener, source);
     },
@@ -121,6 +141,7 @@ export function createMetrics(): Metrics {
     refreshes,
     logins,
     evictions,
+    overloadRefusals,
     recentRequests: new RecentMinutes(),
     recentLogins: new RecentMinutes(),
     setSessionsHeldSource(source) {

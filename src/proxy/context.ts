@@ -30,6 +30,8 @@ export interface ProxyContext {
   bodyLength: number;
   /** Hex SHA-256 of the body, computed as its chunks arrived. */
   payloadHash: string;
+  /** Bytes this request took from the process-wide body budget, given back when it ends. */
+  bodyHeld: number;
   /** The upstream path: base path + the client's path, byte-exact. */
   upstreamPath: string;
   /** The canonical query string, both signed and sent. */
@@ -62,6 +64,7 @@ class RequestContext implements ProxyContext {
   body: readonly Buffer[] = [];
   bodyLength = 0;
   payloadHash = emptyPayloadHash;
+  bodyHeld = 0;
   upstreamPath = '';
   canonicalQuery = '';
   headers: Record<string, string | string[]> = {};

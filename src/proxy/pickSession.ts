@@ -1,5 +1,10 @@
 import { basicCredentials, CredentialsNotUtf8Error } from '../http/index.js';
-import { ClientLoginError, type RefusedOutcome, type SessionCache } from '../session/index.js';
+import {
+  ClientLoginError,
+  refusalPolicy,
+  type RefusedOutcome,
+  type SessionCache,
+} from '../session/index.js';
 import type { SessionSource } from './authorizers.js';
 import type { Pass } from './context.js';
 import { ProxyError } from './ProxyError.js';
@@ -16,6 +21,11 @@ const refusals: Record<RefusedOutcome, { status: number; code: string; message: 
     status: 401,
     code: 'login_failed',
     message: 'Scribe refused this username and password',
+  },
+  'user-locked': {
+    status: 401,
+    code: 'login_failed',
+    message: `this user name is locked at this gateway for repeated failed logins (${refusalPolicy.maxRejectedPerUser} refused passwords in ${refusalPolicy.userWindowMs / 60_000} min; Cognito locks accounts after a few): no password is tried for it, the right one neither, until the oldest failure is ${refusalPolicy.userWindowMs / 60_000} min old`,
   },
   'new-password-required': {
     status: 403,
@@ -76,11 +86,12 @@ const refusals: Record<RefusedOutcome, { status: number; code: string; message: 
 
 function refused(err: ClientLoginError): ProxyError {
   const { status, code, message } = refusals[err.outcome];
-  const remembered = !err.remembered
-    ? ''
-    : err.outcome === 'rejected'
-      ? ' (answered without asking Cognito again: repeated failed logins lock the account)'
-      : ' (as a moment ago: Cognito was not asked again)';
+  const remembered =
+    !err.remembered || err.outcome === 'user-locked'
+      ? ''
+      : err.outcome === 'rejected'
+        ? ' (answered without asking Cognito again: repeated failed logins lock the account)'
+        : ' (as a moment ago: Cognito was not asked again)';
   const headers: Record<string, string> = { 'retry-after': String(err.retryAfterS) };
   if (status === 401) Object.assign(headers, challengeBasic);
   return new ProxyError(

@@ -1,14 +1,13 @@
-import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { hostStanding, type HostRule } from '../http/index.js';
 import type { Pass } from './context.js';
 import { ProxyError } from './ProxyError.js';
 
-/** Which browsers' requests and which `Host` names the proxy answers. */
-export interface BrowserGuard {
-  /** The proxy listens on a loopback address: loopback `Host` names are its own. */
-  loopbackBind: boolean;
-  /** `PROXY_ALLOWED_HOSTS`: names (or name:port) the proxy answers to beyond loopback. */
-  allowedHosts: readonly string[];
+/**
+ * Which browsers' requests and which `Host` names the proxy answers: loopback names when it
+ * listens on a loopback address, and `PROXY_ALLOWED_HOSTS`.
+ */
+export interface BrowserGuard extends HostRule {
   /** `PROXY_ALLOWED_ORIGINS`: browser origins allowed to use the proxy (`https://app.example`). */
   allowedOrigins: readonly string[];
 }
@@ -19,47 +18,6 @@ export const loopbackOnly: BrowserGuard = {
   allowedHosts: [],
   allowedOrigins: [],
 };
-
-// RFC 9110's Host: a name or an IPv4 address, or an IPv6 address in brackets, then an optional port.
-const hostSyntax = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9_.-]+))(?::\d{1,5})?$/;
-
-/**
- * The name of a Host header value, lower case, without port or IPv6 brackets; undefined when it
- * is not that syntax (`localhost:80@evil.example` names no loopback host).
- */
-function hostName(host: string): string | undefined {
-  const match = hostSyntax.exec(host.toLowerCase());
-  return match ? (match[1] ?? match[2]) : undefined;
-}
-
-/** True for `localhost` (and its subdomains, which resolve to loopback), 127/8 and ::1. */
-export function isLoopbackName(name: string): boolean {
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  if (isIP(name) === 4) return name.startsWith('127.');
-  return name === '::1';
-}
-
-/**
- * How the proxy stands to a request's Host: one of its own names (loopback on a loopback bind, or
- * listed), any name passes unchecked (another bind with no PROXY_ALLOWED_HOSTS, or no Host), or
- * refused. Only its own names make a browser's `same-origin` the proxy's own origin.
- */
-function hostStanding(
-  host: string | undefined,
-  guard: BrowserGuard,
-): 'own' | 'unchecked' | 'refused' {
-  if (host === undefined) return 'unchecked';
-  const open = !guard.loopbackBind && guard.allowedHosts.length === 0;
-  const name = hostName(host);
-  if (name === undefined) return open ? 'unchecked' : 'refused';
-  // An entry is a Host as it is written: a name alone matches it on any port, name:port only so.
-  const hostOnly = isIP(name) === 6 ? `[${name}]` : name;
-  const listed = guard.allowedHosts.some(
-    (entry) => entry === hostOnly || entry === host.toLowerCase(),
-  );
-  if (listed || (guard.loopbackBind && isLoopbackName(name))) return 'own';
-  return open ? 'unchecked' : 'refused';
-}
 
 const refused = (code: string, message: string) => new ProxyError(403, code, message);
 

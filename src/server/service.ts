@@ -16,8 +16,8 @@ import {
   upstreamHostname,
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
-import type { EgressProxy } from '../http/index.js';
-import { adminRouter, sessionsRouter } from '../admin/index.js';
+import { adminHostCheck, type EgressProxy } from '../http/index.js';
+import { adminRouter, adminTokenThrottle, sessionsRouter } from '../admin/index.js';
 import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
@@ -25,6 +25,7 @@ import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
 import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
+import { ConnectionCap } from './connectionCap.js';
 import { packageVersion } from '../version.js';
 import { explainListenError } from './portInUse.js';
 import { listen, untilAborted } from './listen.js';
@@ -129,6 +130,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     authorizer,
     sessions: sessions.choice,
     maxBodyBytes: config.maxBodyBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
+    onOverloaded: refusalCounter(metrics, 'buffered_bytes'),
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 20_000,
     clientToken: config.proxyClientToken,
     onDone: requestLog(logger, metrics),
@@ -138,8 +141,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
         'a request failed inside the proxy',
       ),
   });
+  const proxyCap = new ConnectionCap(
+    config.proxyMaxConnections,
+    refusalCounter(metrics, 'proxy_connections'),
+  );
   const proxy = createHardenedServer(
-    (req, res) => {
+    proxyCap.guard((req, res) => {
       inFlight++;
       handle(req, res)
         .catch((err: unknown) =>
@@ -152,10 +159,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
           inFlight--;
           if (inFlight === 0) drained?.();
         });
-    },
+    }),
     defaultLimits,
     proxyTls?.serverOptions(),
   );
+  proxyCap.watch(proxy);
+  // `Expect: 100-continue`: the pipeline sends `100 Continue` itself once it wants the body
+  // (readBody), so a request refused before (413 over the limit, 503, 401, 403) never gets one.
+  // Node would send it at once; with a listener here it leaves it to the handler.
+  proxy.on('checkContinue', (req, res) => proxy.emit('request', req, res));
   if (proxyTls && 'setSecureContext' in proxy) proxyTls.attach(proxy);
   const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string, status?: number) =>
     logger.info(
@@ -169,10 +181,24 @@ export async function startService(config: Config, options: ServiceOptions = {})
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
+  // One count of wrong admin tokens per address for the admin API and /readyz alike.
+  const throttle = adminTokenThrottle();
+  const ownHost = adminHostCheck(config.adminAllowedHosts);
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
   const admin = createAdminApp(
-    healthRoutes(sessions.readiness, metrics, adminToken),
+    healthRoutes(
+      sessions.readiness,
+      metrics,
+      adminToken
+        ? {
+            adminToken,
+            throttle,
+            ownHost,
+            onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
+          }
+        : undefined,
+    ),
     !adminToken
       ? undefined
       : session && actions
@@ -182,15 +208,25 @@ export async function startService(config: Config, options: ServiceOptions = {})
             adminToken,
             passwordRateLimit: options.passwordRateLimit,
             onAction,
+            adminTokenThrottle: throttle,
           })
-        : sessionsRouter({ sessions: sessions.cache as SessionCache, adminToken, onAction }),
-    { tls: tls.admin },
+        : sessionsRouter({
+            sessions: sessions.cache as SessionCache,
+            adminToken,
+            onAction,
+            adminTokenThrottle: throttle,
+          }),
+    {
+      tls: tls.admin,
+      ownHost,
+      onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
+    },
     !adminToken
       ? undefined
       : createConsole({
           adminToken,
           tls: tls.admin,
-          loopbackOnly: isLoopback(config.adminHost),
+          ownHost,
           shared: session && actions ? { session, actions } : undefined,
           perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
           requests: metrics.recentRequests,
@@ -198,11 +234,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
           onAction,
         }),
   );
+  const adminCap = new ConnectionCap(
+    config.adminMaxConnections,
+    refusalCounter(metrics, 'admin_connections'),
+  );
   const adminServer = createHardenedServer(
-    (req, res) => admin(req, res),
+    adminCap.guard((req, res) => admin(req, res)),
     defaultLimits,
     adminTls?.serverOptions(),
   );
+  adminCap.watch(adminServer);
   if (adminTls && 'setSecureContext' in adminServer) adminTls.attach(adminServer);
 
   const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort).catch((err) => {
@@ -278,4 +319,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adminUrl,
     close,
   };
+}
+
+/** Count one overload refusal for `reason` (the labelled child made once). */
+function refusalCounter(metrics: Metrics, reason: string): () => void {
+  const counter = metrics.overloadRefusals.labels(reason);
+  return () => counter.inc();
 }

@@ -1,4 +1,4 @@
-import { isLoopback, type Config } from '../config.js';
+import { isLoopback, sendsInClear, type Config } from '../config.js';
 import type { Logger } from '../observability/index.js';
 
 /** The warnings and notes an operator should read once at start, about how it is exposed. */
@@ -14,6 +14,12 @@ export function startupNotices(config: Config, logger: Logger): void {
     logger.warn(
       { event: 'open-bind' },
       `the proxy listens on ${config.proxyHost} without PROXY_CLIENT_TOKEN: anyone who can reach it can use your Scribe account`,
+    );
+  }
+  if (sendsInClear(config.apiUrl)) {
+    logger.warn(
+      { event: 'cleartext-upstream', host: config.apiUrl.hostname },
+      `SCRIBE_API_URL is plain http to ${config.apiUrl.hostname} (SCRIBE_API_PLAIN_HTTP_HOST): every request carries the session's tokens in clear to it`,
     );
   }
   if (!config.adminToken) {

@@ -40,6 +40,7 @@ export class TlsContext {
   constructor(private readonly options: TlsContextOptions) {
     this.material = readTlsFiles(options.files);
     const { listener, metrics, files } = options;
+    metrics.tlsLastReloadSuccessful.set({ listener }, 1);
     metrics.setTlsExpirySource(
       listener,
       () => (this.material.notAfter.getTime() - Date.now()) / 1000,
@@ -94,6 +95,7 @@ export class TlsContext {
     } catch (err) {
       const reason = err instanceof TlsFileError ? err.message : 'the files could not be read';
       metrics.tlsReloads.inc({ listener, result: 'failure' });
+      metrics.tlsLastReloadSuccessful.set({ listener }, 0);
       logger.error(
         { event: 'tls_reload_failed', listener, trigger, reason },
         `${listener} listener: the new TLS files were not loaded, the current certificate stays: ${reason}`,
@@ -103,6 +105,7 @@ export class TlsContext {
     const current = this.material;
     const unchanged =
       same(next.cert, current.cert) && same(next.key, current.key) && same(next.ca, current.ca);
+    metrics.tlsLastReloadSuccessful.set({ listener }, 1);
     if (unchanged && trigger === 'watch') return true;
     for (const server of this.servers) {
       server.setSecureContext({

@@ -5,6 +5,7 @@ import { userKey } from './userName.js';
 export type LoginOutcome =
   | 'ok'
   | 'rejected'
+  | 'user-locked'
   | 'new-password-required'
   | 'mfa-required'
   | 'reset-required'
@@ -28,6 +29,8 @@ export const refusalPolicy = {
   /** The same username and password, refused: answered from memory this long. */
   rememberMs: {
     rejected: 300_000,
+    // Not remembered per login: the user name's own window (userWindowMs) says how long.
+    'user-locked': 0,
     'new-password-required': 60_000,
     'mfa-required': 60_000,
     'reset-required': 60_000,
@@ -98,8 +101,9 @@ export class LoginRefusals {
     if (known) return { outcome: known.outcome, retryAfterS: secondsUntil(known.until, now) };
     const times = this.#recentRejections(username, now);
     if (times.length >= refusalPolicy.maxRejectedPerUser) {
+      // Any password, the right one too: it is the user name that waits, not this password.
       const until = (times[0] ?? now) + refusalPolicy.userWindowMs;
-      return { outcome: 'rejected', retryAfterS: secondsUntil(until, now) };
+      return { outcome: 'user-locked', retryAfterS: secondsUntil(until, now) };
     }
     return undefined;
   }

@@ -71,6 +71,50 @@ async function invoke(
   return answer;
 }
 
+type Responses = Record<string, Record<string, { responses: Record<string, unknown> }>>;
+
+/**
+ * The statuses every admin route can answer before its own work, found by asking it: a foreign
+ * Host, a body it cannot read (not JSON, malformed, too large), then wrong tokens until 429.
+ */
+async function answersBeforeTheRoute(adminUrl: string): Promise<Array<[string, number]>> {
+  const seen: Array<[string, number]> = [];
+  const send = async (op: AdminOperation, headers: Record<string, string>, body?: string) => {
+    const answer = await call(adminUrl, {
+      method: op.method.toUpperCase(),
+      path: `/admin${op.path.replace('{username}', 'x')}`,
+      headers: { ...auth, ...headers },
+      body,
+    });
+    seen.push([op.id, answer.status]);
+  };
+  const json = { 'content-type': 'application/json' };
+  for (const op of adminOperations) {
+    await send(op, { host: 'rebound.example' });
+    await send(op, { 'content-type': 'text/plain' }, 'x');
+    await send(op, json, '{');
+    await send(op, json, JSON.stringify({ padding: 'x'.repeat(20_000) }));
+  }
+  for (let i = 0; i < 10; i++) {
+    await send(adminOperations[0] as AdminOperation, {
+      authorization: `Bearer wrong-admin-token-${i}-0123456789`,
+    });
+  }
+  for (const op of adminOperations) await send(op, {});
+  return seen;
+}
+
+function expectDocumented(seen: Array<[string, number]>, expected: number[]): void {
+  const doc = openApiDocument() as { paths: Responses };
+  const statuses = new Set(seen.map(([, status]) => status));
+  for (const status of expected) expect([...statuses]).to.include(status);
+  for (const [id, status] of seen) {
+    const op = operation(id);
+    const responses = doc.paths[`/admin${op.path}`]?.[op.method]?.responses ?? {};
+    expect(Object.keys(responses), `${id} answered ${status}`).to.include(String(status));
+  }
+}
+
 describe('the admin API described: GET /admin/openapi.json', function () {
   this.timeout(120_000);
 
@@ -158,6 +202,25 @@ describe('the admin API described: GET /admin/openapi.json', function () {
         expect(elsewhere.status, op.id).to.equal(404);
       }
       await service.close(1000);
+    });
+
+    it('documents every status a route answers before its own (foreign Host, unreadable body, token throttle), in both modes', async function () {
+      for (const mode of ['shared', 'per-client']) {
+        const { service } = await world.proxy({
+          ADMIN_TOKEN: adminToken,
+          ...(mode === 'per-client'
+            ? {
+                PROXY_SESSIONS: 'per-client',
+                SCRIBE_USERNAME: undefined,
+                SCRIBE_PASSWORD: undefined,
+              }
+            : {}),
+        });
+        // Only the shared-mode router reads JSON bodies; a gateway's shared routes are all 409.
+        const expected = mode === 'shared' ? [400, 403, 413, 415, 429] : [403, 409, 429];
+        expectDocumented(await answersBeforeTheRoute(service.adminUrl), expected);
+        await service.close(1000);
+      }
     });
 
     it('per-client mode: each answers as documented, and the shared routes 409', async function () {

@@ -29,6 +29,26 @@ describe('endpoint overrides', function () {
     expect(result.stdout).to.equal('');
   });
 
+  it('check, online or not, names the overrides in force on stderr as every other command does', async function () {
+    const env = {
+      SCRIBE_CLIENT_ID: 'client',
+      SCRIBE_USER_POOL_ID: 'eu-west-2_pool',
+      SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:pool',
+      SCRIBE_USERNAME: 'someone',
+      SCRIBE_PASSWORD: 'Some-Passw0rd!',
+      SCRIBE_COGNITO_ENDPOINT: closed,
+      SCRIBE_IDENTITY_ENDPOINT: closed,
+    };
+    for (const args of [['check'], ['check', '--online']]) {
+      const result = await runCli(args, env);
+      expect(result.stderr, args.join(' ')).to.include(
+        `scribe-proxy: endpoint override in force: SCRIBE_COGNITO_ENDPOINT=${closed}\n` +
+          `scribe-proxy: endpoint override in force: SCRIBE_IDENTITY_ENDPOINT=${closed}\n`,
+      );
+      expect(result.stdout).to.not.include('endpoint override in force');
+    }
+  });
+
   it('serve logs the overrides in force at start, and refuses a plain-http one off loopback', async function () {
     const env = {
       PATH: process.env['PATH'] ?? '',

@@ -107,6 +107,17 @@ describe('the console in Chromium, shared mode', function () {
     expect(new URL(page.url()).pathname).to.equal('/login');
   });
 
+  it('MFA set-up waits for the first login while the password is temporary, and says so', async function () {
+    await page.goto(`${service.adminUrl}/mfa`);
+    expect(await page.getByRole('button', { name: 'Start MFA set-up' }).count()).to.equal(0);
+    expect(await page.locator('main').textContent()).to.include('the password is temporary');
+    await check('mfa-before-first-login');
+    await page.goto(`${service.adminUrl}/login`);
+    // "Leave both empty" means empty: the configured user is named beside it, not typed in.
+    expect(await page.inputValue('#login-username')).to.equal('');
+    expect(await page.locator('#login-help').textContent()).to.include(username);
+  });
+
   it('first login by keyboard: the new password typed twice, then ready with its expiry', async function () {
     await check('first-login');
     // Tab from the top of the page to the first new-password field, as a keyboard user would.

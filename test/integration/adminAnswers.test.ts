@@ -121,6 +121,51 @@ describe('the admin API answers, and logs what it answered', function () {
     await service.close(1000);
   });
 
+  it('/readyz is no token oracle: once wrong tokens lock an address out, the right one there gets the state only', async function () {
+    const { service } = await world.proxy({ ADMIN_TOKEN: adminToken });
+    const readyz = (headers: Record<string, string> = {}) =>
+      call(service.adminUrl, { path: '/readyz', headers });
+    expect((await readyz(auth)).json()).to.include({ username: world.username });
+    for (let i = 0; i < 10; i++) {
+      await call(service.adminUrl, {
+        path: '/admin/session',
+        headers: { authorization: 'Bearer guessed-admin-token-42' },
+      });
+    }
+    expect(
+      (await call(service.adminUrl, { path: '/admin/session', headers: auth })).status,
+    ).to.equal(429);
+    const right = await readyz(auth);
+    expect(right.status).to.equal(200);
+    expect(right.json()).to.deep.equal({ state: 'ready' });
+    // The kubelet's probe, from the same address, is never throttled.
+    const probe = await readyz();
+    expect(probe.status).to.equal(200);
+    expect(probe.json()).to.deep.equal({ state: 'ready' });
+    await service.close(1000);
+  });
+
+  it("/readyz counts and logs its wrong tokens toward the admin API's throttle, never the token", async function () {
+    const { service, logs } = await world.proxy({ ADMIN_TOKEN: adminToken });
+    for (let i = 0; i < 10; i++) {
+      const wrong = await call(service.adminUrl, {
+        path: '/readyz',
+        headers: { authorization: 'Bearer readyz-guess-0123456789' },
+      });
+      expect(wrong.status).to.equal(200);
+      expect(wrong.json()).to.deep.equal({ state: 'ready' });
+    }
+    const locked = await call(service.adminUrl, { path: '/admin/session', headers: auth });
+    expect(locked.status).to.equal(429);
+    const refusals = adminLines(logs.records()).filter(
+      (r) => r['action'] === 'authenticate' && r['detail'] === 'wrong_token',
+    );
+    expect(refusals).to.have.length(10);
+    expect(refusals[0]).to.include({ outcome: 'failed', status: 200 });
+    expect(logs.lines.join('\n')).to.not.include('readyz-guess');
+    await service.close(1000);
+  });
+
   it('DELETE /admin/sessions/%E0%A4%A (not UTF-8) is a 400 with a log line, not a 500', async function () {
     const { service, logs } = await world.proxy({
       ADMIN_TOKEN: adminToken,

@@ -149,6 +149,24 @@ describe('per-client mode: accounts as the pool sees them (scripted pool over HT
     expect(pool.count('InitiateAuth')).to.be.at.most(3);
   });
 
+  it('after three refused passwords, the right one is told its user name is locked for repeated failures, and for how long', async function () {
+    for (const wrong of ['wrong-1', 'wrong-2', 'wrong-3']) {
+      expect(codeOf(await as('ann', wrong))).to.equal('login_failed');
+    }
+    const right = await as('ann', password);
+    expect(right.status).to.equal(401);
+    expect(codeOf(right)).to.equal('login_failed');
+    const message = right.json<{ error: { message: string } }>().error.message;
+    expect(message).not.to.include('refused this username and password');
+    expect(message).to.match(
+      /^this user name is locked at this gateway for repeated failed logins/,
+    );
+    const retryAfter = Number(right.headers['retry-after']);
+    expect(retryAfter).to.be.within(290, 300);
+    expect(message).to.include(`retry in ${retryAfter} s`);
+    expect(pool.count('InitiateAuth')).to.equal(3);
+  });
+
   it('an account Cognito asks for SMS or e-mail MFA: a remembered 403 mfa_unsupported; the gateway stays ready', async function () {
     for (const user of ['sms', 'email', 'choose']) {
       const first = await as(user, 'Any-Passw0rd!');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { cliBin } from '../support/cli.js';
+import { cliBin, runCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
 import { call } from '../support/http.js';
 import { httpsCall } from '../support/tlsClient.js';
@@ -89,6 +89,23 @@ describe('the front door: npm run sandbox', function () {
         method: 'POST',
         bodyBytes: post[1].length,
       });
+      // The printed settings aim the CLI at the same pools and endpoints as the proxy (the user
+      // pool's is the relay named in the progress lines, not cognito-local itself).
+      const exported = /^ {2}export (.+)$/m.exec(output)?.[1] ?? '';
+      const settings = Object.fromEntries(
+        exported.split(' ').map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]),
+      );
+      const relay = /user pool endpoint (\S+) \(SCRIBE_COGNITO_ENDPOINT\)/.exec(output)?.[1];
+      expect(settings['SCRIBE_COGNITO_ENDPOINT'], output).to.equal(relay);
+      const user = /user: +(\S+)\n +password: +(\S+)/.exec(output);
+      const credentials = await runCli(['credentials'], {
+        ...settings,
+        SCRIBE_USERNAME: user?.[1] ?? '',
+        SCRIBE_PASSWORD: user?.[2] ?? '',
+      });
+      expect(credentials.code, credentials.stderr).to.equal(0);
+      expect(JSON.parse(credentials.stdout)).to.have.property('accessKeyId');
+
       // At the default level the sandbox shows one JSON line per request, as docs/proxy.md says.
       // It comes through npm's pipe soon after the answer, not at a known moment.
       const posting = /"level":"info"[^\n]*"method":"POST"[^\n]*"msg":"request"/;

@@ -68,6 +68,11 @@ describe('TLS rotation without a restart', function () {
     ).exec(text);
     return Number(line?.[1] ?? 0);
   };
+  const lastReloadSuccessful = async (service: Service) => {
+    const text = await service.metrics.registry.metrics();
+    const line = /^scribe_proxy_tls_last_reload_successful\{listener="proxy"\} (\d+)$/m.exec(text);
+    return line ? Number(line[1]) : undefined;
+  };
 
   it('picks up a pair written in place', async function () {
     const dir = await mkdtemp(join(base, 'write-'));
@@ -78,6 +83,7 @@ describe('TLS rotation without a restart', function () {
     await writeFile(key, first.key);
     const proxy = await serving(cert, key);
     expect(proxy.kept.fingerprint).to.equal(first.fingerprint);
+    expect(await lastReloadSuccessful(proxy.service), 'the first load').to.equal(1);
     await writeFile(cert, next.cert);
     await writeFile(key, next.key);
     await proxy.rotatedTo(next);
@@ -130,6 +136,36 @@ describe('TLS rotation without a restart', function () {
     await proxy.service.close(1000);
   });
 
+  it('keeps the current pair when the new certificate is not valid yet (from 2090), and says so', async function () {
+    const dir = await mkdtemp(join(base, 'early-'));
+    const [first, early] = [
+      await root.server(),
+      await root.server({
+        notBefore: new Date('2090-01-01T00:00:00Z'),
+        notAfter: new Date('2091-01-01T00:00:00Z'),
+      }),
+    ];
+    const cert = join(dir, 'tls.crt');
+    const key = join(dir, 'tls.key');
+    await writeFile(cert, first.cert);
+    await writeFile(key, first.key);
+    const { service, logs } = await world.proxy({
+      PROXY_TLS_CERT_FILE: cert,
+      PROXY_TLS_KEY_FILE: key,
+    });
+    await writeFile(cert, early.cert);
+    await writeFile(key, early.key);
+    service.reloadTls();
+    const failed = logs.records().find((r) => r['event'] === 'tls_reload_failed');
+    expect(failed?.['reason']).to.equal(
+      'PROXY_TLS_CERT_FILE: the certificate is not valid before 2090-01-01T00:00:00.000Z (this machine says it is earlier)',
+    );
+    const served = await httpsCall(service.proxyUrl, { path: '/x', ca: root.cert });
+    expect(served.status).to.equal(200);
+    expect(served.fingerprint).to.equal(first.fingerprint);
+    await service.close(1000);
+  });
+
   it('keeps serving the current pair when the new one is broken, logs why, and takes a later good one', async function () {
     const dir = await mkdtemp(join(base, 'broken-'));
     const [first, stranger, good] = [await root.server(), await root.server(), await root.server()];
@@ -157,10 +193,12 @@ describe('TLS rotation without a restart', function () {
     expect(failed(proxy.logs).at(-1)?.['reason']).to.match(/^PROXY_TLS_CERT_FILE: /);
     expect((await proxy.fresh()).fingerprint).to.equal(first.fingerprint);
     expect(await reloads(proxy.service, 'failure')).to.be.at.least(2);
+    expect(await lastReloadSuccessful(proxy.service), 'still failing').to.equal(0);
 
     await writeFile(cert, good.cert);
     await writeFile(key, good.key);
     await proxy.rotatedTo(good);
+    expect(await lastReloadSuccessful(proxy.service), 'good again').to.equal(1);
     // The reasons name the variables and the fault, never a line of a key.
     for (const line of proxy.logs.lines) {
       expect(line).not.to.include('PRIVATE KEY');

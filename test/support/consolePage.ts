@@ -9,14 +9,21 @@ import { launchBrowser, type LaunchedBrowser } from './browser.js';
 export const screenshotDir = join(process.cwd(), 'console-screenshots');
 
 /**
- * Watch a page for CSP violations (the event, and Chromium's console report) and failed script
- * loads; read them with `cspViolations(page)`. The listener is added through the DevTools
- * protocol, so the page's own CSP does not apply to it.
+ * Watch a page for what its browser console shows as wrong: CSP violations (the event, and
+ * Chromium's report), failed script runs, and every console error, such as a resource that
+ * answered 404. Only the page's own document may answer an error status (a test that expects a
+ * refusal asks for it). Read the CSP events with `cspViolations(page)`. The listener is added
+ * through the DevTools protocol, so the page's own CSP does not apply to it.
  */
 export async function watchCsp(page: Page): Promise<string[]> {
   const reports: string[] = [];
   page.on('console', (message) => {
-    if (/Content.Security.Policy/i.test(message.text())) reports.push(message.text());
+    const text = message.text();
+    if (/Content.Security.Policy/i.test(text)) return void reports.push(text);
+    if (message.type() !== 'error') return;
+    const from = message.location().url;
+    const ownDocument = from === page.url() && /^Failed to load resource/.test(text);
+    if (!ownDocument) reports.push(`console error: ${text} (${from})`);
   });
   page.on('pageerror', (err) => reports.push(`page error: ${err.message}`));
   await page.addInitScript(`
@@ -46,7 +53,7 @@ export async function checkPage(
   const violations = await seriousViolations(page);
   expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).to.deep.equal([]);
   expect(await cspViolations(page), `${name}: CSP violations`).to.deep.equal([]);
-  expect(reports, `${name}: CSP reports`).to.deep.equal([]);
+  expect(reports, `${name}: CSP reports and console errors`).to.deep.equal([]);
   expect(await page.content(), `${name}: the admin token in the page`).to.not.include(
     secrets.adminToken,
   );

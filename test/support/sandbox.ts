@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service } from '../../src/server/index.js';
 import { createTestCa } from './certificates.js';
+import { ChallengeAnswerRelay } from './challengeAnswerRelay.js';
 import { CognitoLocal } from './cognitoLocal.js';
-import { FirstLoginRelay } from './firstLoginRelay.js';
 import { IdentityPoolEmulator } from './identityPoolEmulator.js';
 import { VerifyingUpstream } from './verifyingUpstream.js';
 
@@ -63,10 +63,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
 
     const pool = await cognito.createPool({}, 'scribe-sandbox');
-    // Clients reach the pool through a relay that keeps a first login's refresh token usable,
-    // as Cognito does and cognito-local does not (see FirstLoginRelay).
-    const relay = await new FirstLoginRelay(new URL(cognito.endpoint)).start();
+    // Clients reach the pool through a relay that keeps the refresh token of a login through a
+    // challenge (a new password, an MFA code) usable, as Cognito does and cognito-local does not.
+    const relay = await new ChallengeAnswerRelay(new URL(cognito.endpoint)).start();
     stops.push(() => relay.stop());
+    options.progress(
+      `user pool endpoint ${relay.url} (SCRIBE_COGNITO_ENDPOINT): a relay in front of cognito-local, used by the proxy, the CLI and the library`,
+    );
     const cognitoEndpoint = relay.url;
     const perClient = options.sessions === 'per-client';
     const names = perClient ? ['ada', 'grace', 'alan'] : ['sandbox-user'];

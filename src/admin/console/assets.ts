@@ -108,3 +108,9 @@ export const consoleScript = `'use strict';
   }
 })();
 `;
+
+/**
+ * The tab icon, so a browser's automatic /favicon.ico request (a 404 in every page's console) is
+ * never made: a rounded square with a pen stroke, in the console's accent colour.
+ */
+export const consoleIcon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f5fbf"/><path d="M9 23l3-1 10-10-2-2-10 10z" fill="#fff"/></svg>`;

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { bearerCheck } from '../../http/index.js';
 import type { OperatorActions, Session, SessionCache } from '../../session/index.js';
-import { consoleCss, consoleScript } from './assets.js';
+import { consoleCss, consoleIcon, consoleScript } from './assets.js';
 import { ConsoleSessions, type ConsoleSessionLimits } from './consoleSessions.js';
 import { consoleSessionOf } from './formActions.js';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.js';
@@ -11,7 +11,6 @@ import { Layout } from './pages/Layout.js';
 import { SignInPage } from './pages/SignInPage.js';
 import type { MinuteCounts } from './pages/TrafficChart.js';
 import { sendPage } from './render.js';
-import { isLoopbackHost } from './loopbackHost.js';
 import { isSameOriginPost } from './sameOriginPost.js';
 import { securityHeaders } from './securityHeaders.js';
 import { sharedPages } from './sharedPages.js';
@@ -21,8 +20,11 @@ export interface ConsoleOptions {
   adminToken: string;
   /** The admin listener has TLS: the cookie is `Secure` with the `__Host-` prefix. */
   tls?: boolean;
-  /** The admin listener binds loopback: answer only a loopback `Host` (DNS rebinding). */
-  loopbackOnly?: boolean;
+  /**
+   * Whether a `Host` is the admin listener's own (loopback or ADMIN_ALLOWED_HOSTS): the console
+   * answers no other, against DNS rebinding (default: any).
+   */
+  ownHost?: (host: string | undefined) => boolean;
   /** Shared mode: the one session and its operator actions (those the admin API calls). */
   shared?: { session: Session; actions: OperatorActions } | undefined;
   /** Per-client mode: the session cache. */
@@ -81,12 +83,13 @@ export function createConsole(options: ConsoleOptions): Router {
   const isAdminToken = bearerCheck(options.adminToken);
   const router = Router();
   router.use(securityHeaders);
-  if (options.loopbackOnly) {
+  const ownHost = options.ownHost;
+  if (ownHost) {
     router.use((req, res, next) =>
-      isLoopbackHost(req.headers.host)
+      ownHost(req.headers.host)
         ? next()
         : refused(
-            'The console answers only on the loopback address it listens on (127.0.0.1 or localhost).',
+            'The console answers only on a loopback address (127.0.0.1 or localhost, as kubectl port-forward gives) or a name in ADMIN_ALLOWED_HOSTS.',
           )(req, res, next),
     );
   }
@@ -96,6 +99,9 @@ export function createConsole(options: ConsoleOptions): Router {
   });
   router.get('/console.js', (_req, res) => {
     res.type('text/javascript').send(consoleScript);
+  });
+  router.get('/console.svg', (_req, res) => {
+    res.type('image/svg+xml').send(consoleIcon);
   });
 
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });

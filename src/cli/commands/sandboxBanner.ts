@@ -6,7 +6,7 @@ export interface StartedSandbox {
   resetCode: string;
   /** The throwaway CA every curl must trust, when the sandbox serves HTTPS. */
   caFile?: string;
-  /** The settings a CLI command needs to use the sandbox (pools, endpoints, API). */
+  /** The settings the proxy runs with, which aim a CLI command or the library at the sandbox. */
   env: Record<string, string>;
 }
 
@@ -42,19 +42,33 @@ export function sandboxBanner(
     `  reset code:  ${sandbox.resetCode} (every confirmation code the sandbox's Cognito sends)`,
     '',
   );
+  // The settings the proxy itself runs with, so the CLI and the library reach the same pools
+  // through the same endpoints (the user pool's is the relay in front of cognito-local).
+  const exported = `export ${Object.entries(sandbox.env)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ')}`;
+  const firstUser = sandbox.users[0]?.username;
+  const command = options.mode === 'sigv4' ? 'credentials' : 'tokens';
+  lines.push(
+    // In a container the pools listen on its own loopback: the commands run inside it.
+    wildcard
+      ? "Aim the CLI or the library at it from inside this container (docker compose exec sandbox sh;\ndocs/sandbox.md): its pools listen on the container's loopback only."
+      : 'Aim the CLI or the library at it (in another terminal, in this checkout; docs/sandbox.md):',
+    `  ${exported}`,
+    `  node dist/src/cli/main.js ${command} --username ${firstUser}    # asks for the password`,
+    '',
+  );
   if (options.firstLogin && !perClient) {
-    const settings = Object.entries(sandbox.env)
-      .map(([name, value]) => `${name}=${value}`)
-      .join(' ');
     lines.push(
       'The user has a temporary password, so the session waits for a new one. Set it in the console',
       '(First login), or through the admin API:',
       `  ${curl} ${admin} -H 'Content-Type: application/json' -d '{"newPassword":"Sandbox-New-Passw0rd!"}' ${adminUrl}/admin/password`,
       'or, as with a real account, log in once with the CLI (it asks for the password, then a new one)',
-      'and start a proxy from the session file, in another terminal, in this checkout:',
-      `  export ${settings}`,
-      `  node dist/src/cli/main.js login --username ${sandbox.users[0]?.username} --session-file ./session.json`,
-      '  SCRIBE_SESSION_FILE=./session.json PROXY_PORT=8090 ADMIN_PORT=8091 node dist/src/cli/main.js serve',
+      'and start a proxy from the session file, with the settings above exported:',
+      `  node dist/src/cli/main.js login --username ${firstUser} --session-file ./session.json`,
+      // Port 0: free ports, chosen at start (the sandbox holds 8080 and 8081, and fixed others may be
+      // taken); the start line names them.
+      '  SCRIBE_SESSION_FILE=./session.json PROXY_PORT=0 ADMIN_PORT=0 node dist/src/cli/main.js serve    # free ports: its start line names them',
       '',
     );
   }

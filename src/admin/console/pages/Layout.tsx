@@ -49,6 +49,8 @@ export function Layout(props: {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · scribe-proxy console`}</title>
+
+        <link rel="icon" href="/console.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/console.css" />
         <script src="/console.js" defer />
       </head>

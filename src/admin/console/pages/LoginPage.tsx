@@ -43,9 +43,16 @@ export function LoginPage(props: { ctx: PageContext; status: SessionStatus }) {
       )}
       <section class="card" aria-labelledby="login-h">
         <h2 id="login-h">Log in</h2>
-        <p class="muted">
+        <p class="muted" id="login-help">
           Leave both empty to log in again with the configured <code>SCRIBE_USERNAME</code> and{' '}
-          <code>SCRIBE_PASSWORD</code>. A failed login leaves the current session as it is.
+          <code>SCRIBE_PASSWORD</code>
+          {status.username ? (
+            <>
+              {' '}
+              (<strong>{status.username}</strong>)
+            </>
+          ) : null}
+          . A failed login leaves the current session as it is.
         </p>
         <form method="post" action="/login" class="stack">
           <Csrf token={ctx.csrf} />
@@ -54,7 +61,6 @@ export function LoginPage(props: { ctx: PageContext; status: SessionStatus }) {
             name="username"
             id="login-username"
             autocomplete="username"
-            value={status.username}
             maxLength={128}
             required={false}
           />

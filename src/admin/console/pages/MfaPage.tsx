@@ -13,9 +13,24 @@ export function MfaPage(props: {
   setup: { secret: string; otpauthUri: string } | undefined;
 }) {
   const { ctx, status, setup } = props;
+  // Cognito sets up MFA for a logged-in user (its access token): none while a login is pending.
+  const loggedIn =
+    status.tokensExpireAt !== undefined && Date.parse(status.tokensExpireAt) > Date.now();
   return (
     <Layout title="MFA set-up" ctx={ctx}>
-      {!setup && (
+      {!setup && !loggedIn && (
+        <section class="card" aria-labelledby="start-h">
+          <h2 id="start-h">Log in first</h2>
+          <p>
+            MFA is set up for a logged-in account, and the session has no login now (
+            {status.state === 'new-password-required'
+              ? 'the password is temporary: Cognito asks for a new one first'
+              : `it is ${status.state}`}
+            ). Finish the <a href="/login">First login</a>, then come back here.
+          </p>
+        </section>
+      )}
+      {!setup && loggedIn && (
         <section class="card" aria-labelledby="start-h">
           <h2 id="start-h">Add an authenticator app</h2>
           <p>
