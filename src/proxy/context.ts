@@ -34,8 +34,7 @@ export interface ProxyContext {
   bodyHeld: number;
   /** The upstream path: base path + the client's path, byte-exact. */
   upstreamPath: string;
-  /** Decoded query pairs, and the canonical string that is both signed and sent. */
-  query: Record<string, string | string[]>;
+  /** The canonical query string, both signed and sent. */
   canonicalQuery: string;
   /** Headers to send upstream, before authorization. */
   headers: Record<string, string | string[]>;
@@ -67,7 +66,6 @@ class RequestContext implements ProxyContext {
   payloadHash = emptyPayloadHash;
   bodyHeld = 0;
   upstreamPath = '';
-  query: Record<string, string | string[]> = {};
   canonicalQuery = '';
   headers: Record<string, string | string[]> = {};
   session?: SessionSource;
