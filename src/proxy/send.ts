@@ -94,7 +94,13 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
     req.once('socket', keepReadingAfterWriteFailure);
     req.once('response', (res) => {
       clearTimeout(timer);
-      if (answeredEarly(req)) req.shouldKeepAlive = false;
+      if (answeredEarly(req)) {
+        req.shouldKeepAlive = false;
+        // Node would end the socket only once the rest of the body is written: an upstream that
+        // keeps the connection open and reads no more would hold it, and that rest in memory.
+        const socket = req.socket;
+        res.once('end', () => socket?.destroy());
+      }
       upstream.observeLatency?.(
         Number(process.hrtime.bigint() - started) / 1e9,
         res.statusCode ?? 0,

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { EarlyAnswerUpstream, earlyAnswer, type EarlyEnd } from '../support/earlyAnswerUpstream.js';
+import { eventually } from '../support/eventually.js';
 import { call, rawExchange } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -266,5 +267,46 @@ describe('faults: the upstream and the client misbehaving', function () {
         await service.close(1000);
       });
     }
+
+    it('drops the connection once relayed when the upstream answered early, kept it open and stopped reading', async function () {
+      // Node writes the rest of the body before it ends such a connection: the proxy held that
+      // rest in memory, past PROXY_MAX_BUFFERED_BYTES (given back when the request ended), and
+      // the socket, until the agent's 60 s timeout (ten 9 MiB uploads: 11 sockets, 120 MiB more).
+      const body = 24 * 1024 * 1024;
+      let received = 0;
+      let upstreamSocket: Socket | undefined;
+      const stalling = createServer((socket) => {
+        upstreamSocket = socket;
+        socket.on('error', () => {});
+        socket.on('data', (chunk: Buffer) => (received += chunk.length));
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+          socket.pause();
+        });
+      });
+      await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+      const { port } = stalling.address() as AddressInfo;
+      try {
+        const { service } = await world.proxy({
+          SCRIBE_API_URL: `http://127.0.0.1:${port}/v1`,
+          PROXY_MAX_BODY_BYTES: String(body),
+        });
+        const answer = await call(service.proxyUrl, {
+          method: 'POST',
+          path: '/upload',
+          body: Buffer.alloc(body, 0x61),
+        });
+        expect(`${answer.status} ${answer.body.toString('utf8')}`).to.equal('200 ok');
+        // The upstream reads again: only what was already on its way arrives, then the close.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        upstreamSocket?.resume();
+        expect(await eventually(() => upstreamSocket?.destroyed === true, 3000)).to.equal(true);
+        expect(received).to.be.below(body);
+        await service.close(1000);
+      } finally {
+        upstreamSocket?.destroy();
+        stalling.close();
+      }
+    });
   });
 });
