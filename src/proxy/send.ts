@@ -92,7 +92,9 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
     const onAbort = (reason: unknown) => req.destroy(reason as Error);
     ctx.client.onAbort(onAbort);
     req.once('socket', keepReadingAfterWriteFailure);
+    let answered = false;
     req.once('response', (res) => {
+      answered = true;
       clearTimeout(timer);
       if (answeredEarly(req)) {
         req.shouldKeepAlive = false;
@@ -122,6 +124,14 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       else if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
         reject(new ClosedConnectionError());
       else reject(unreachable());
+    });
+    // Closed without an answer or an error: Node drops a connection whose answer is an upgrade
+    // (101) the proxy never asked for, and says nothing. After an error this changes nothing.
+    req.once('close', () => {
+      if (answered) return;
+      clearTimeout(timer);
+      ctx.client.offAbort(onAbort);
+      reject(unreachable());
     });
     // Content-Length is already set (upstreamHeaders). A body goes out corked, headers and chunks
     // in one writev; without one, the headers are a single write.

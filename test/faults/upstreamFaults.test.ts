@@ -196,6 +196,38 @@ describe('faults: the upstream and the client misbehaving', function () {
     expect(logs.records().some((r) => r['event'] === 'shutdown-cut')).to.equal(true);
   });
 
+  it('an upstream that answers 101 Switching Protocols to a plain request is a 502 at once, not a request hanging for ever', async function () {
+    // Node drops such a connection without a response or an error: the request waited for
+    // ever (past UPSTREAM_TIMEOUT_MS), holding its place, its connection and its body's bytes.
+    const switching = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n',
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => switching.listen(0, '127.0.0.1', resolve));
+    const { port } = switching.address() as AddressInfo;
+    try {
+      const { service } = await world.proxy({
+        SCRIBE_API_URL: `http://127.0.0.1:${port}/v1`,
+        UPSTREAM_TIMEOUT_MS: '5000',
+      });
+      const started = Date.now();
+      const answer = await call(service.proxyUrl, { path: '/items' });
+      expect(answer.status).to.equal(502);
+      expect(JSON.parse(answer.body.toString('utf8'))).to.have.nested.property(
+        'error.code',
+        'upstream_unreachable',
+      );
+      expect(Date.now() - started).to.be.below(4000);
+      await service.close(1000);
+    } finally {
+      switching.close();
+    }
+  });
+
   describe('an upstream that answers before it has read the whole body (RFC 9112 §9.3)', function () {
     let early: EarlyAnswerUpstream;
     const sizes = [64 * 1024, 2 * 1024 * 1024, 5 * 1024 * 1024, 9 * 1024 * 1024];
