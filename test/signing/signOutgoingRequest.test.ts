@@ -143,6 +143,24 @@ describe('signing: outgoing requests, verified by aws4', function () {
     expect(verdict).to.deep.equal({ ok: false, message: apiGatewayMessages.mismatch });
   });
 
+  it('the verifier refuses query pairs the signature does not cover: an empty key, a pair past the thousandth', async function () {
+    // aws4 reads the query with querystring.parse, which drops empty keys and stops at 1000
+    // pairs: a proxy that sent such pairs and signed without them passed the verifier.
+    const many = Array.from({ length: 1000 }, (_, i) => `k${String(i).padStart(4, '0')}=1`);
+    for (const [signed, sent] of [
+      ['id=1', '/v1/x?=v&id=1'],
+      [many.join('&'), `/v1/x?${many.join('&')}&zz=1`],
+    ] as const) {
+      const { verdict } = await signAndVerify(
+        { name: '', method: 'GET', path: '/v1/x', rawQuery: signed },
+        (wire) => {
+          wire.url = sent;
+        },
+      );
+      expect(verdict).to.deep.include({ ok: false });
+    }
+  });
+
   it('adds and signs x-amz-content-sha256 when asked', async function () {
     const body = Buffer.from('hello');
     const headers = await signOutgoingRequest(
