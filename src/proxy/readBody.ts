@@ -23,7 +23,18 @@ export function readBody(maxBytes: number, idleMs: number, budget: BodyBudget): 
     const { headers } = ctx.req;
     const declared = headers['content-length'];
     const chunked = declared === undefined;
-    if (headers['transfer-encoding'] === undefined && (chunked || declared === '0')) return;
+    const coding = headers['transfer-encoding'];
+    if (coding === undefined && (chunked || declared === '0')) return;
+    // Node undoes only chunked (and refuses a coding not ending in it): gzip's bytes would go
+    // upstream, signed, as if they were the body (RFC 9112 6.1: 501).
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+      throw new ProxyError(
+        501,
+        'transfer_coding_unsupported',
+        `the proxy undoes only the chunked transfer coding, not "${coding.slice(0, 64)}"; send the body chunked or with a Content-Length`,
+        { connection: 'close' },
+      );
+    }
     if (!chunked) {
       const length = Number(declared);
       if (length > maxBytes) throw tooLarge(maxBytes);

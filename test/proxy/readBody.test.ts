@@ -34,6 +34,25 @@ describe('proxy pass: readBody', function () {
     expect(await reading).to.include({ status: 413, code: 'body_too_large' });
   });
 
+  it('refuses a transfer coding other than chunked (gzip, chunked) with 501 before reading, rather than forward its coded bytes as the body', async function () {
+    const { ctx } = fakeContext({
+      method: 'POST',
+      headers: { 'transfer-encoding': 'gzip, chunked' },
+    });
+    const error = (await refusal(() => readBody(100, 1000)(ctx))) as {
+      status: number;
+      code: string;
+      headers: Record<string, string>;
+    };
+    expect(error).to.include({ status: 501, code: 'transfer_coding_unsupported' });
+    expect(error.headers).to.include({ connection: 'close' });
+    const plain = fakeContext({ method: 'POST', headers: { 'transfer-encoding': 'Chunked' } });
+    const reading = readBody(100, 1000)(plain.ctx);
+    plain.body.end('abc');
+    await reading;
+    expect(plain.ctx.bodyLength).to.equal(3);
+  });
+
   it('drops an upload that stalls with 408', async function () {
     const { ctx, body } = fakeContext({ method: 'POST', headers: { 'content-length': '10' } });
     const started = Date.now();
