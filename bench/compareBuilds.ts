@@ -1,30 +1,54 @@
 /**
- * Before/after for one change on the hot path: the same proxy (scribe-sigv4, LOG_LEVEL=info)
- * from two builds, side by side in one run, each alone on CPU 0, under wrk on CPU 1, windows
+ * Before/after for one change on the hot path: the same proxy (`scribe-proxy serve` as users run
+ * it, default settings, its log on stdout to a file) from two builds, side by side in one run, each alone on CPU 0, under wrk on CPU 1, windows
  * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps).
  *   node dist/bench/compareBuilds.js <dist of build A> <dist of build B> [rounds]
- * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for another bench/servers.ts target.)
+ * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for a bench/servers.ts target instead;
+ * BENCH_ENV='LOG_LEVEL=warn ...' for settings given to both, BENCH_ENV_B for B's alone: one build
+ * against itself under two settings.)
  * A build's dist must resolve this checkout's node_modules (a copy under a directory holding a
  * node_modules link to it will do).
  */
 import { join, resolve } from 'node:path';
 import { load, workloads as allWorkloads } from './load.js';
-import { pin, startServer } from './processes.js';
+import { startFakeCognito } from './fakeCognito.js';
+import { pin, startServe, startServer, type Server } from './processes.js';
 import { requireWrk } from './wrk.js';
 
 const [distA = '', distB = '', roundsArg = '5'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
-const kind = process.env['BENCH_KIND'] ?? 'scribe-sigv4';
+const kind = process.env['BENCH_KIND'] ?? 'serve';
+const envOf = (text = '') =>
+  Object.fromEntries(
+    text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.split('=')[0] ?? '', pair.slice(pair.indexOf('=') + 1)]),
+  );
+const envs = [
+  envOf(process.env['BENCH_ENV']),
+  { ...envOf(process.env['BENCH_ENV']), ...envOf(process.env['BENCH_ENV_B']) },
+];
 // BENCH_WORKLOAD=GET or POST: only that workload.
 const only = process.env['BENCH_WORKLOAD'];
 const workloads = allWorkloads.filter((w) => !only || w.method === only);
 requireWrk();
 pin(process.pid, 1);
 const upstream = await startServer('upstream', 1);
-const builds = [distA, distB].map((dist) => join(resolve(dist), 'bench', 'servers.js'));
-const servers = [];
-for (const script of builds) servers.push(await startServer(kind, 0, upstream.url, {}, script));
+const cognito = kind === 'serve' ? await startFakeCognito() : undefined;
+const servers: Server[] = [];
+for (const [i, dist] of [distA, distB].entries()) {
+  const env = envs[i] ?? {};
+  servers.push(
+    cognito
+      ? await startServe(upstream.url, 0, cognito.url, {
+          env,
+          cli: join(resolve(dist), 'src/cli/main.js'),
+        })
+      : await startServer(kind, 0, upstream.url, env, join(resolve(dist), 'bench', 'servers.js')),
+  );
+}
 const results = new Map<string, Array<{ cpuUs: number; rps: number }>>();
 for (const workload of workloads)
   for (const server of servers)

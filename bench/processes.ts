@@ -1,8 +1,14 @@
-/** The benchmark's processes: its servers (bench/servers.ts) and the Go peer, each pinned. */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+/**
+ * The benchmark's processes: its servers (bench/servers.ts), the product's own `scribe-proxy
+ * serve` and the Go peer, each started under `taskset -c N`, so that every thread it ever has
+ * (the main thread, GC and compiler helpers, libuv's pool; goroutines' threads) runs on that CPU
+ * and its CPU time is the process's own, not borrowed from the load generator's core.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const serversJs = fileURLToPath(new URL('./servers.js', import.meta.url));
@@ -16,9 +22,27 @@ function canPin(): boolean {
   }
 }
 export const pinning = canPin();
+/** Pin every thread of a running process (the benchmark itself, which runs wrk) to `cpu`. */
 export function pin(pid: number | undefined, cpu: number): void {
   if (pinning && pid)
-    execFileSync('taskset', ['-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+/** `command args` as started on `cpu`: under `taskset -c`, which every later thread inherits. */
+function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
+  return pinning ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
+}
+
+// Whatever the benchmark started ends with it, also when it fails half-way (a `serve` left
+// behind would keep its CPU busy and its ports taken).
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of started) if (child.exitCode === null) child.kill();
+});
+function tracked(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
 }
 
 export interface Server {
@@ -35,15 +59,18 @@ export async function startServer(
   env: Record<string, string> = {},
   script = serversJs,
 ): Promise<Server> {
-  const child = fork(script, [kind, upstream], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...env },
-  });
+  // taskset execs node in place: the child's pid is node's, and the IPC channel survives.
+  const [command, args] = pinned(cpu, process.execPath, [script, kind, upstream]);
+  const child = tracked(
+    spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...env },
+    }),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`${kind} exited (${code})`)));
   });
-  pin(child.pid, cpu);
   return {
     child,
     url: `http://127.0.0.1:${port}`,
@@ -78,21 +105,20 @@ function freePort(): Promise<number> {
 /** The Go peer signing for the same upstream with static credentials, on `cpu`. */
 export async function startGoPeer(upstreamUrl: string, cpu: number): Promise<Server> {
   const port = await freePort();
-  const child = spawn(
-    goPeerPath,
-    [
-      '--port',
-      `127.0.0.1:${port}`,
-      '--name',
-      'execute-api',
-      '--region',
-      'eu-west-2',
-      '--host',
-      new URL(upstreamUrl).host,
-      '--upstream-url-scheme',
-      'http',
-    ],
-    {
+  const [command, args] = pinned(cpu, goPeerPath, [
+    '--port',
+    `127.0.0.1:${port}`,
+    '--name',
+    'execute-api',
+    '--region',
+    'eu-west-2',
+    '--host',
+    new URL(upstreamUrl).host,
+    '--upstream-url-scheme',
+    'http',
+  ]);
+  const child = tracked(
+    spawn(command, args, {
       env: {
         AWS_ACCESS_KEY_ID: 'ASIABENCHMARKKEY0001',
         AWS_SECRET_ACCESS_KEY: 'benchmark/secret/key/0123456789abcdefghij',
@@ -100,7 +126,7 @@ export async function startGoPeer(upstreamUrl: string, cpu: number): Promise<Ser
         AWS_EC2_METADATA_DISABLED: 'true',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
-    },
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     let text = '';
@@ -111,10 +137,82 @@ export async function startGoPeer(upstreamUrl: string, cpu: number): Promise<Ser
     child.once('exit', (code) => reject(new Error(`aws-sigv4-proxy exited (${code}): ${text}`)));
   });
   child.stderr?.resume();
-  pin(child.pid, cpu);
   return {
     child,
     url: `http://127.0.0.1:${port}`,
     ask: () => Promise.reject(new Error('the Go peer reports nothing')),
+  };
+}
+
+/** Whether the admin listener's /readyz answers 200 (the session logged in). */
+async function ready(adminUrl: string): Promise<boolean> {
+  try {
+    return (await fetch(new URL('/readyz', adminUrl))).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+const cliJs = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/**
+ * The product as users run it: `scribe-proxy serve` (this build's CLI) with its default settings,
+ * both listeners, a session logged in against `cognitoUrl` (user pool and identity pool), and its
+ * log on stdout going to a file, as a redirected `serve > proxy.log` would. Started in an empty
+ * directory (no .env), with only the environment a user would set. `cli`: another build's
+ * dist/src/cli/main.js; `nodeArgs`: options for node itself (--cpu-prof).
+ */
+export async function startServe(
+  upstreamUrl: string,
+  cpu: number,
+  cognitoUrl: string,
+  options: { env?: Record<string, string>; cli?: string; nodeArgs?: string[] } = {},
+): Promise<Server & { logFile: string }> {
+  const { env = {}, cli = cliJs, nodeArgs = [] } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'scribe-bench-serve-'));
+  const logFile = join(dir, 'proxy.log');
+  const stdout = openSync(logFile, 'a');
+  const proxyPort = await freePort();
+  const adminPort = await freePort();
+  const [command, args] = pinned(cpu, process.execPath, [...nodeArgs, cli, 'serve']);
+  const child = tracked(
+    spawn(command, args, {
+      cwd: dir,
+      stdio: ['ignore', stdout, 'inherit'],
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        SCRIBE_API_URL: `${upstreamUrl}/v1`,
+        SCRIBE_CLIENT_ID: 'bench-client',
+        SCRIBE_USER_POOL_ID: 'eu-west-2_bench',
+        SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:bench',
+        SCRIBE_USERNAME: 'bench-user@example.com',
+        SCRIBE_PASSWORD: 'Bench-Passw0rd-xxxxxxxxxx',
+        SCRIBE_COGNITO_ENDPOINT: cognitoUrl,
+        SCRIBE_IDENTITY_ENDPOINT: cognitoUrl,
+        PROXY_PORT: String(proxyPort),
+        ADMIN_PORT: String(adminPort),
+        ...env,
+      },
+    }),
+  );
+  closeSync(stdout);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  // Generous: a busy machine starts a CLI slowly.
+  const deadline = Date.now() + 120_000;
+  while (!(await ready(`http://127.0.0.1:${adminPort}`))) {
+    if (exited !== undefined)
+      throw new Error(`scribe-proxy serve exited (${exited}): see ${logFile}`);
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`scribe-proxy serve did not start: see ${logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    child,
+    url: `http://127.0.0.1:${proxyPort}`,
+    logFile,
+    ask: () => Promise.reject(new Error('scribe-proxy serve reports nothing over IPC')),
   };
 }

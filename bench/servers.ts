@@ -7,10 +7,7 @@
  * process's peak RSS in bytes).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { Session as InspectorSession } from 'node:inspector';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import {
@@ -85,6 +82,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
       ? { kind: 'per-client', cache: perClient }
       : { kind: 'shared', session: fixed },
     maxBodyBytes: 10 * 1024 * 1024,
+    maxBufferedBytes: 256 * 1024 * 1024,
     clientToken: undefined,
     // As the service does: a metric and a log line per request, at LOG_LEVEL (default info),
     // written for real (to /dev/null, asynchronously, as pino writes to stdout).
@@ -94,7 +92,11 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
           process.env['LOG_LEVEL'] ?? 'info',
           pino.destination({ dest: '/dev/null', sync: false }),
         ),
-        createMetrics(),
+        createMetrics({
+          version: 'bench',
+          mode: 'sigv4',
+          sessions: perClient ? 'per-client' : 'shared',
+        }),
       ),
     ),
   });
@@ -130,28 +132,10 @@ function timed<T>(done: (record: T) => void): (record: T) => void {
   };
 }
 
-// A CPU profile of a load window only (not the start): 'profile-start', then 'profile-stop',
-// which answers with the file written (a .cpuprofile, as node --cpu-prof writes).
-const inspector = new InspectorSession();
 process.on('message', (message) => {
   if (message === 'report') {
     const usPerRequest = endOfRequest.calls ? (endOfRequest.ms * 1000) / endOfRequest.calls : NaN;
     process.send?.({ rssPeak: peakRss(), endOfRequestUs: usPerRequest });
-  } else if (message === 'profile-start') {
-    inspector.connect();
-    inspector.post('Profiler.enable', () =>
-      inspector.post('Profiler.setSamplingInterval', { interval: 500 }, () =>
-        inspector.post('Profiler.start', () => process.send?.({ profiling: true })),
-      ),
-    );
-  } else if (message === 'profile-stop') {
-    inspector.post('Profiler.stop', (err, result) => {
-      const dir = mkdtempSync(join(tmpdir(), 'scribe-bench-prof-'));
-      const file = join(dir, 'load.cpuprofile');
-      if (!err) writeFileSync(file, JSON.stringify(result.profile));
-      inspector.disconnect();
-      process.send?.({ dir: err ? undefined : dir });
-    });
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readEgress } from './http/egress.js';
 import { readBrowserGuard } from './configBrowserGuard.js';
 import { readEndpoints } from './configEndpoints.js';
+import { readLimits } from './configLimits.js';
 import { readLogin } from './configLogin.js';
 import { describeConfigProblems } from './configProblems.js';
 import { ConfigReader } from './configReader.js';
@@ -21,7 +22,8 @@ export type { TlsFileSettings } from './tlsFiles.js';
  * reported together (ConfigError), then one typed Config passed down. Nothing else reads env.
  * Each group of settings is read and checked in its own file: configUpstream.ts (the API and its
  * pools), configLogin.ts (accounts, secrets, tokens), configBrowserGuard.ts, configTls.ts,
- * configEndpoints.ts; the typed reads of single variables are configReader.ts.
+ * configEndpoints.ts, configLimits.ts (bodies and connections); the typed reads of single
+ * variables are configReader.ts.
  */
 
 /** Everything scribe-proxy is configured with, validated once at start. */
@@ -60,7 +62,14 @@ export interface Config {
   maxSessions: number;
   /** Per-client mode: a session unused this long is evicted. */
   sessionIdleS: number;
+  /** The largest request body (PROXY_MAX_BODY_BYTES). */
   maxBodyBytes: number;
+  /** All request bodies held at once (PROXY_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: number;
+  /** Open connections on the proxy listener (PROXY_MAX_CONNECTIONS). */
+  proxyMaxConnections: number;
+  /** Open connections on the admin listener (ADMIN_MAX_CONNECTIONS). */
+  adminMaxConnections: number;
   upstreamTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
   shutdownGraceS: number;
@@ -126,19 +135,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   egressProblems.forEach((problem) => read.problem(problem));
   const tls = readTls(read);
   const endpoints = readEndpoints(read);
+  const limits = readLimits(read);
   const config: Config = {
     ...upstream,
     ...login,
     ...browserGuard,
     ...endpoints,
     ...tls,
+    ...limits,
     proxyHost: read.host('PROXY_HOST'),
     proxyPort: read.integer('PROXY_PORT', 8080, 0, 65535),
     adminHost: read.host('ADMIN_HOST'),
     adminPort: read.integer('ADMIN_PORT', 8081, 0, 65535),
     maxSessions: read.integer('PROXY_MAX_SESSIONS', 1000, 1, 1_000_000),
     sessionIdleS: read.integer('PROXY_SESSION_IDLE_S', 1800, 1, 604_800),
-    maxBodyBytes: read.integer('PROXY_MAX_BODY_BYTES', 10 * 1024 * 1024, 0, 1024 * 1024 * 1024),
     upstreamTimeoutMs: read.integer('UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000),
     upstreamIdleTimeoutMs: read.integer('UPSTREAM_IDLE_TIMEOUT_MS', 60_000, 1, 3_600_000),
     shutdownGraceS: read.integer('SHUTDOWN_GRACE_S', 25, 0, 3_600),

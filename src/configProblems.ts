@@ -1,7 +1,8 @@
 import { configReference } from './configReference.js';
 
-/** Markdown as plain terminal text: code spans lose their backticks. */
-export const plainText = (markdown: string): string => markdown.replaceAll('`', '');
+/** Markdown as plain terminal text: links become their text, code spans lose their backticks. */
+export const plainText = (markdown: string): string =>
+  markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replaceAll('`', '');
 
 /**
  * One configuration problem as a line: the variable, what is wrong, and an example of a right
@@ -20,6 +21,8 @@ export function describeConfigProblem(problem: string): string {
       : rest || 'is invalid';
   // A problem found in a file names it after a colon ("NAME: the key does not match ...").
   if (kind === 'invalid' && rest.startsWith(':')) return `${name}${rest}`;
+  // A problem may bring its own example (one the rest of the configuration implies).
+  if (rest.includes('; for example ')) return `${name} ${wrong}`;
   const example = configReference.find((s) => s.name === name)?.example;
   return `${name} ${wrong}${example ? `; for example ${name}=${example}` : ''}`;
 }
@@ -30,12 +33,16 @@ export function describeConfigProblems(problems: string[]): string {
   return `invalid configuration (${count}):\n${problems.map((p) => `  ${describeConfigProblem(p)}`).join('\n')}`;
 }
 
+/** A default as plain text; one with its own note, `10485760` (10 MiB), reads 10485760, 10 MiB. */
+export const plainDefault = (markdown: string): string =>
+  plainText(markdown).replace(/ \(([^()]*)\)$/, ', $1');
+
 /** The variables with what they mean and their defaults, for `serve --help`. */
 export function configHelp(): string {
   const width = Math.max(...configReference.map((s) => s.name.length)) + 2;
   return configReference
     .map((s) => {
-      const fallback = plainText(s.default);
+      const fallback = plainDefault(s.default);
       const suffix =
         fallback === 'none'
           ? ''

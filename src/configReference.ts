@@ -230,6 +230,26 @@ export const configReference: readonly ConfigSetting[] = [
     example: '10485760',
   },
   {
+    name: 'PROXY_MAX_BUFFERED_BYTES',
+    meaning:
+      'all request bodies held at once; a request whose body would pass it is refused before it is read: `503` `overloaded` with `Retry-After` (at least `PROXY_MAX_BODY_BYTES`)',
+    default: '`268435456` (256 MiB)',
+    example: '268435456',
+  },
+  {
+    name: 'PROXY_MAX_CONNECTIONS',
+    meaning:
+      'open connections on the proxy listener; past it a plain-HTTP request is answered `503` `overloaded` and its connection closed (an HTTPS connection is closed at once)',
+    default: '`1024`',
+    example: '1024',
+  },
+  {
+    name: 'ADMIN_MAX_CONNECTIONS',
+    meaning: 'open connections on the admin listener, the same way',
+    default: '`64`',
+    example: '64',
+  },
+  {
     name: 'UPSTREAM_TIMEOUT_MS',
     meaning: "time allowed for the upstream's response headers",
     default: '`30000`',

@@ -29,16 +29,13 @@ export function readUpstream(
   }
   const authMode = read.oneOf('SCRIBE_AUTH_MODE', ['sigv4', 'bearer'], 'sigv4');
   const region = read.text('SCRIBE_REGION') ?? 'eu-west-2';
-  if (!regionPattern.test(region)) {
-    read.problem('invalid setting: SCRIBE_REGION must look like eu-west-2');
-  }
   const clientId = read.required('SCRIBE_CLIENT_ID');
   const userPoolId = read.required('SCRIBE_USER_POOL_ID');
   const identityPoolId = read.text('SCRIBE_IDENTITY_POOL_ID');
   if (authMode === 'sigv4' && !identityPoolId) {
     read.problem('missing setting: SCRIBE_IDENTITY_POOL_ID (needed in sigv4 mode)');
   }
-  checkPoolRegions(read, region, userPoolId, identityPoolId);
+  checkRegion(read, region, userPoolId, identityPoolId);
   return {
     apiUrl: apiUrl ?? new URL('https://mi.scribelabs.ai/v1'),
     apiPlainHttpHost,
@@ -52,23 +49,35 @@ export function readUpstream(
 
 /**
  * A pool id starts with its region (eu-west-2_abc, eu-west-2:uuid): a mismatch would only fail
- * later, at the first login, with a confusing error.
+ * later, at the first login, with a confusing error. The pool ids come from Scribe, so the
+ * region is the setting to fix, and the problem is its alone, with the pools' region as example.
  */
-function checkPoolRegions(
+function checkRegion(
   read: ConfigReader,
   region: string,
   userPoolId: string,
   identityPoolId: string | undefined,
 ): void {
-  for (const [name, id, separator] of [
-    ['SCRIBE_USER_POOL_ID', userPoolId, '_'],
-    ['SCRIBE_IDENTITY_POOL_ID', identityPoolId, ':'],
-  ] as const) {
-    const poolRegion = id?.includes(separator) ? id.slice(0, id.indexOf(separator)) : undefined;
-    if (poolRegion && regionPattern.test(poolRegion) && poolRegion !== region) {
-      read.problem(
-        `invalid setting: ${name} is in ${poolRegion} but SCRIBE_REGION is ${region} (set SCRIBE_REGION=${poolRegion})`,
-      );
-    }
+  const pools = (
+    [
+      ['SCRIBE_USER_POOL_ID', userPoolId, '_'],
+      ['SCRIBE_IDENTITY_POOL_ID', identityPoolId, ':'],
+    ] as const
+  )
+    .map(([name, id, separator]) => ({
+      name,
+      region: id?.includes(separator) ? id.slice(0, id.indexOf(separator)) : '',
+    }))
+    .filter((pool) => regionPattern.test(pool.region));
+  const example = pools[0] ? `; for example SCRIBE_REGION=${pools[0].region}` : '';
+  if (!regionPattern.test(region)) {
+    read.problem(`invalid setting: SCRIBE_REGION must look like eu-west-2${example}`);
+    return;
+  }
+  const other = pools.find((pool) => pool.region !== region);
+  if (other) {
+    read.problem(
+      `invalid setting: SCRIBE_REGION is ${region} but ${other.name} is in ${other.region}; for example SCRIBE_REGION=${other.region}`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { describeConfigProblem } from '../src/configProblems.js';
 
 const minimal = {
   SCRIBE_CLIENT_ID: 'client',
@@ -104,6 +105,29 @@ describe('configuration', function () {
     }
   });
 
+  it('bounds the bodies held at once (256 MiB, at least one body at the limit) and the connections per listener', function () {
+    expect(loadConfig(minimal)).to.include({
+      maxBufferedBytes: 256 * 1024 * 1024,
+      proxyMaxConnections: 1024,
+      adminMaxConnections: 64,
+    });
+    const found = problems({
+      ...minimal,
+      PROXY_MAX_BODY_BYTES: '2000',
+      PROXY_MAX_BUFFERED_BYTES: '1000',
+      PROXY_MAX_CONNECTIONS: '0',
+      ADMIN_MAX_CONNECTIONS: 'many',
+    }).join('\n');
+    expect(found).to.include(
+      'PROXY_MAX_BUFFERED_BYTES (1000) must be at least PROXY_MAX_BODY_BYTES (2000)',
+    );
+    expect(found).to.include('PROXY_MAX_CONNECTIONS must be a whole number from 1');
+    expect(found).to.include('ADMIN_MAX_CONNECTIONS must be a whole number from 1');
+    expect(
+      loadConfig({ ...minimal, PROXY_MAX_BODY_BYTES: '1000', PROXY_MAX_BUFFERED_BYTES: '1000' }),
+    ).to.include({ maxBodyBytes: 1000, maxBufferedBytes: 1000 });
+  });
+
   it('reads ADMIN_ALLOWED_HOSTS as a list of hosts, as PROXY_ALLOWED_HOSTS is read', function () {
     const config = loadConfig({
       ...minimal,
@@ -162,6 +186,26 @@ describe('configuration', function () {
         SCRIBE_IDENTITY_POOL_ID: 'us-east-1:abc',
       }),
     ).to.deep.equal([]);
+  });
+
+  it('a region that disagrees with the pool ids is one line about SCRIBE_REGION: the pool ids come from Scribe and are never the ones to change', function () {
+    const lines = (env: Record<string, string>) => problems(env).map(describeConfigProblem);
+    // Not a region at all: one line, whose example is the pools' own region.
+    expect(lines({ ...minimal, SCRIBE_REGION: 'london' })).to.deep.equal([
+      'SCRIBE_REGION must look like eu-west-2; for example SCRIBE_REGION=eu-west-2',
+    ]);
+    const pools = {
+      ...minimal,
+      SCRIBE_USER_POOL_ID: 'us-east-1_abc',
+      SCRIBE_IDENTITY_POOL_ID: 'us-east-1:abc',
+    };
+    expect(lines({ ...pools, SCRIBE_REGION: 'nowhere' })).to.deep.equal([
+      'SCRIBE_REGION must look like eu-west-2; for example SCRIBE_REGION=us-east-1',
+    ]);
+    // A real region, but another one: set the region, as the pools say.
+    expect(lines({ ...pools, SCRIBE_REGION: 'eu-west-1' })).to.deep.equal([
+      'SCRIBE_REGION is eu-west-1 but SCRIBE_USER_POOL_ID is in us-east-1; for example SCRIBE_REGION=us-east-1',
+    ]);
   });
 
   it("per-client mode needs no login source, bounds its cache, and refuses one account's settings", function () {

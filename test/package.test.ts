@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { satisfies } from 'semver';
+import { identityPoolId, World } from './support/world.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,11 +17,41 @@ const npm = (args: string[], cwd: string) =>
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
 
+interface LibrarySetup {
+  /** The shell commands that make the project, one a line. */
+  commands: string[];
+  tsconfig: string;
+  script: string;
+  /** The command that compiles and runs the script. */
+  run: string;
+}
+
+/** The blocks of docs/library.md under `<!-- library setup -->`, in order: sh, json, ts, sh. */
+async function librarySetup(): Promise<LibrarySetup> {
+  const text = await readFile(join(root, 'docs', 'library.md'), 'utf8');
+  const blocks = [...text.matchAll(/<!-- library setup -->\s*```(\w+)\n([\s\S]*?)```/g)].map(
+    (m) => ({ lang: m[1] as string, text: m[2] as string }),
+  );
+  expect(blocks.map((b) => b.lang)).to.deep.equal(['sh', 'json', 'ts', 'sh']);
+  const lines = (i: number) =>
+    (blocks[i]?.text ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+  return {
+    commands: lines(0),
+    tsconfig: blocks[1]?.text ?? '',
+    script: blocks[2]?.text ?? '',
+    run: lines(3).join('\n'),
+  };
+}
+
 describe('the npm package', function () {
   this.timeout(240_000);
   let work: string;
   let tarball: string;
   let prefix: string;
+  let setup: LibrarySetup;
 
   before(async function () {
     work = await mkdtemp(join(tmpdir(), 'scribe-pack-'));
@@ -62,13 +93,35 @@ describe('the npm package', function () {
     expect(
       files.filter((f) => f.startsWith('dist/test') || f.startsWith('test/') || f.includes('.env')),
     ).to.deep.equal([]);
-    prefix = join(work, 'consumer');
+    // The consumer is the project docs/library.md tells a user to make, made as it says.
+    setup = await librarySetup();
+    prefix = join(work, 'my-app');
     await mkdir(prefix);
-    await writeFile(
-      join(prefix, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
-    );
-    await npm(['install', '--prefer-offline', '--omit=dev', tarball], prefix);
+    for (const line of setup.commands) {
+      if (line.startsWith('mkdir ')) continue;
+      const args = line.replace('/path/to/scribe-proxy/scribe-proxy-<version>.tgz', tarball);
+      if (/^npm install --save-dev typescript @types\/node/.test(args)) {
+        // The checkout's own, not a download: the suite runs offline.
+        await mkdir(join(prefix, 'node_modules', '@types'), { recursive: true });
+        await symlink(
+          join(root, 'node_modules', '@types', 'node'),
+          join(prefix, 'node_modules', '@types', 'node'),
+          'dir',
+        );
+        await symlink(
+          join(root, 'node_modules', 'typescript'),
+          join(prefix, 'node_modules', 'typescript'),
+          'dir',
+        );
+        // What npm install links: node_modules/.bin/tsc, which npx tsc runs.
+        await mkdir(join(prefix, 'node_modules', '.bin'), { recursive: true });
+        await symlink('../typescript/bin/tsc', join(prefix, 'node_modules', '.bin', 'tsc'));
+        continue;
+      }
+      const [command, ...rest] = args.split(' ');
+      expect(command, line).to.equal('npm');
+      await npm([...rest, ...(rest[0] === 'install' ? ['--prefer-offline'] : [])], prefix);
+    }
   });
   after(async function () {
     if (work) await rm(work, { recursive: true, force: true });
@@ -85,6 +138,33 @@ describe('the npm package', function () {
     const help = await run(bin, ['--help']);
     expect(help.stdout).to.include('serve');
     expect(help.stdout).not.to.match(/^\s+sandbox\s/m);
+  });
+
+  it("docs/library.md's first script compiles in the project it says to make, and runs against the test peers without a warning", async function () {
+    await writeFile(join(prefix, 'tsconfig.json'), setup.tsconfig);
+    await writeFile(join(prefix, 'index.ts'), setup.script);
+    const world = await World.start();
+    try {
+      const { stdout, stderr } = await run('sh', ['-c', setup.run], {
+        cwd: prefix,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? prefix,
+          npm_config_update_notifier: 'false',
+          SCRIBE_CLIENT_ID: world.pool.clientId,
+          SCRIBE_USER_POOL_ID: world.pool.userPoolId,
+          SCRIBE_IDENTITY_POOL_ID: identityPoolId,
+          SCRIBE_COGNITO_ENDPOINT: world.cognito.endpoint,
+          SCRIBE_IDENTITY_ENDPOINT: world.emulator.endpoint,
+          SCRIBE_USERNAME: world.username,
+          SCRIBE_PASSWORD: world.password,
+        },
+      });
+      expect(stdout).to.match(/^AWS credentials until \d{4}-\d\d-\d\dT/);
+      expect(stderr).to.equal('');
+    } finally {
+      await world.stop();
+    }
   });
 
   it('typechecks a consumer of the library against the shipped types', async function () {

@@ -73,6 +73,12 @@ describe('the systemd unit (deploy/systemd)', function () {
       configReference.find((c) => c.name === 'SHUTDOWN_GRACE_S')?.default.replaceAll('`', ''),
     );
     expect(Number(one('TimeoutStopSec'))).to.be.greaterThan(grace);
+    // Both listeners' connection caps fit in its file limit, with room for the upstream pool.
+    const cap = (name: string) =>
+      Number(configReference.find((c) => c.name === name)?.default.replaceAll('`', ''));
+    expect(Number(one('LimitNOFILE'))).to.be.greaterThan(
+      cap('PROXY_MAX_CONNECTIONS') + cap('ADMIN_MAX_CONNECTIONS') + 256,
+    );
   });
 
   it('hands every secret over as a credential file (LoadCredential=, *_FILE), never in the environment', function () {

@@ -1,68 +1,20 @@
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, askNewPassword, canPrompt } from './prompt.js';
-import { checkEndpoint, environmentWithDotEnv } from '../config.js';
+import { environmentWithDotEnv } from '../config.js';
 import { readEgress } from '../http/index.js';
 import { cognitoAgents } from '../server/index.js';
 import { UsageError } from './usage.js';
-import type { OptionSpec } from './options.js';
+import { newPasswordOption } from './cognitoOptionSpecs.js';
 
-/** Options every command that talks to Cognito shares. */
-export const cognitoOptions: OptionSpec[] = [
-  { flag: 'client-id', env: 'SCRIBE_CLIENT_ID', help: 'user pool app client id' },
-  { flag: 'user-pool-id', env: 'SCRIBE_USER_POOL_ID', help: 'user pool id' },
-  { flag: 'region', env: 'SCRIBE_REGION', help: 'AWS region of the pools (default eu-west-2)' },
-  {
-    flag: 'client-secret',
-    env: 'SCRIBE_CLIENT_SECRET',
-    help: 'app client secret, if any',
-    secret: true,
-  },
-  {
-    flag: 'cognito-endpoint',
-    env: 'SCRIBE_COGNITO_ENDPOINT',
-    help: 'user pool endpoint override (sandbox, tests)',
-  },
-];
-
-/** The new password option: from SCRIBE_NEW_PASSWORD or a prompt, never required on argv. */
-export const newPasswordOption: OptionSpec = {
-  flag: 'new-password',
-  env: 'SCRIBE_NEW_PASSWORD',
-  help: 'the new password (prefer the prompt or the env variable)',
-  secret: true,
-};
-
-/** Options of commands that log in. */
-export const loginOptions: OptionSpec[] = [
-  { flag: 'username', env: 'SCRIBE_USERNAME', help: 'username' },
-  {
-    flag: 'password',
-    env: 'SCRIBE_PASSWORD',
-    help: 'password (prefer the prompt or a file: argv is visible to other users)',
-    secret: true,
-  },
-  {
-    flag: 'refresh-token',
-    env: 'SCRIBE_REFRESH_TOKEN',
-    help: 'log in with a refresh token instead',
-    secret: true,
-  },
-  {
-    flag: 'mfa-secret',
-    env: 'SCRIBE_MFA_SECRET',
-    help: 'TOTP secret, to answer MFA unattended',
-    secret: true,
-  },
+// The option lists and the endpoint check live apart, so that a command can be described and
+// answered from a cache without loading the AWS SDK.
+export {
+  cognitoOptions,
+  loginOptions,
   newPasswordOption,
-];
-
-/** Options naming the session file. */
-export const sessionFileOption: OptionSpec = {
-  flag: 'session-file',
-  env: 'SCRIBE_SESSION_FILE',
-  help: 'file that keeps the refresh token (written 0600)',
-};
+  sessionFileOption,
+} from './cognitoOptionSpecs.js';
 
 /** A secret from its option/env, else asked for on a terminal, else a usage error. */
 export async function secretInput(
@@ -99,24 +51,7 @@ export async function newPasswordInput(
   return chosen;
 }
 
-/**
- * Check the endpoint overrides (https, or http to loopback only: a `.env` in the working
- * directory could otherwise send the password anywhere) and say on stderr which are in force.
- */
-export function checkEndpointOverrides(values: Record<string, string | undefined>): void {
-  const overrides = [
-    ['cognito-endpoint', 'SCRIBE_COGNITO_ENDPOINT'],
-    ['identity-endpoint', 'SCRIBE_IDENTITY_ENDPOINT'],
-  ] as const;
-  for (const [flag, env] of overrides) {
-    const raw = values[flag];
-    if (!raw) continue;
-    const checked = checkEndpoint(env, raw);
-    if (checked.problem) throw new UsageError(checked.problem.replace(/^invalid setting: /, ''));
-    values[flag] = checked.url;
-    process.stderr.write(`scribe-proxy: endpoint override in force: ${env}=${checked.url}\n`);
-  }
-}
+export { checkEndpointOverrides } from './endpointOverrideCheck.js';
 
 /** A ScribeAuth built from parsed options. */
 export function authFrom(values: Record<string, string | undefined>): ScribeAuth {

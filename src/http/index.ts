@@ -8,6 +8,7 @@ export {
   type BasicCredentials,
 } from './basicCredentials.js';
 export { consoleCookieName, withoutConsoleCookie } from './consoleCookie.js';
+export { lingeringClose, lingerBounds, type LingerBounds } from './lingeringClose.js';
 export {
   adminHostCheck,
   hostStanding,

@@ -7,6 +7,10 @@ export type { Logger };
 /**
  * A logger that censors secrets by key wherever they appear in a log object: JSON lines, or with
  * `format: 'pretty'` human-readable lines (pino-pretty, in-process; colours only on a terminal).
+ * Without a destination it writes stdout synchronously, as Node writes process.stdout to files
+ * and pipes: an asynchronous write hands every batch of lines to libuv's pool and back, which cost
+ * `serve` more per request than building the line (bench/optimisations.md), and lets lines pile
+ * up in memory behind a slow reader.
  */
 export function createLogger(
   level: string,
@@ -22,7 +26,7 @@ export function createLogger(
           ignore: 'pid,hostname,service',
           sync: destination !== undefined,
         })
-      : (destination ?? pino.destination({ fd: 1, sync: false }));
+      : (destination ?? pino.destination({ fd: 1, sync: true }));
   return pino(
     {
       level,

@@ -33,8 +33,8 @@ function jsonValue(value: unknown): string | undefined {
  * secret by construction (the proxy's RequestRecord); nothing here redacts.
  *
  * The lines of one turn of the event loop go to the destination in one write at its end (under
- * load, many requests end in one turn; each write to an asynchronous destination is a trip
- * through libuv's thread pool). `flush` writes what is pending now, to keep order with a line
+ * load, many requests end in one turn; the service's stdout is written synchronously, one
+ * system call per write). `flush` writes what is pending now, to keep order with a line
  * logged through pino right after.
  */
 export function requestLine(

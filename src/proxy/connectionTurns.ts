@@ -17,6 +17,8 @@ interface Turns {
   waiting: Array<{ unsafe: boolean; start: () => void }>;
   /** The turn of a safe request that starts at once: the same for all of them. */
   safeTurn: Turn;
+  /** An answer closed the connection: nothing after it is handled. */
+  closing: boolean;
 }
 
 const byConnection = new WeakMap<Socket, Turns>();
@@ -56,6 +58,7 @@ function turnsOf(socket: Socket): Turns {
       running: 0,
       unsafeRunning: false,
       waiting: [],
+      closing: false,
       safeTurn: { ready: undefined, release: () => release(made, false) },
     };
     byConnection.set(socket, made);
@@ -65,13 +68,24 @@ function turnsOf(socket: Socket): Turns {
 }
 
 /**
+ * The connection closes after the answer being sent (a refusal that said `Connection: close`):
+ * requests the client pipelined behind it are not handled, since their answers could never reach
+ * it (running them would sign and send requests for nobody).
+ */
+export function closeTurns(socket: Socket): void {
+  turnsOf(socket).closing = true;
+}
+
+/**
  * Keep a connection's pipelined requests in order whenever one is unsafe (RFC 9112 9.3.2):
  * safe requests may overlap each other, but an unsafe one starts only after everything before it
  * finished, and nothing after it starts before it finished. A safe request that need not wait
- * costs no allocation; one that waits costs a promise.
+ * costs no allocation; one that waits costs a promise. Undefined when the connection is closing
+ * (closeTurns): the request is not to be handled.
  */
-export function takeTurn(socket: Socket, method: string): Turn {
+export function takeTurn(socket: Socket, method: string): Turn | undefined {
   const state = turnsOf(socket);
+  if (state.closing) return undefined;
   const unsafe = safeMethods[method] !== true;
   const done = unsafe ? () => release(state, true) : state.safeTurn.release;
   if (state.waiting.length === 0 && mayStart(state, unsafe)) {

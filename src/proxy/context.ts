@@ -30,10 +30,11 @@ export interface ProxyContext {
   bodyLength: number;
   /** Hex SHA-256 of the body, computed as its chunks arrived. */
   payloadHash: string;
+  /** Bytes this request took from the process-wide body budget, given back when it ends. */
+  bodyHeld: number;
   /** The upstream path: base path + the client's path, byte-exact. */
   upstreamPath: string;
-  /** Decoded query pairs, and the canonical string that is both signed and sent. */
-  query: Record<string, string | string[]>;
+  /** The canonical query string, both signed and sent. */
   canonicalQuery: string;
   /** Headers to send upstream, before authorization. */
   headers: Record<string, string | string[]>;
@@ -63,8 +64,8 @@ class RequestContext implements ProxyContext {
   body: readonly Buffer[] = [];
   bodyLength = 0;
   payloadHash = emptyPayloadHash;
+  bodyHeld = 0;
   upstreamPath = '';
-  query: Record<string, string | string[]> = {};
   canonicalQuery = '';
   headers: Record<string, string | string[]> = {};
   session?: SessionSource;

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authorize } from './authorize.js';
 import type { Authorizer } from './authorizers.js';
 import { checkClientToken } from './checkClientToken.js';
-import { takeTurn } from './connectionTurns.js';
+import { lingeringClose } from '../http/index.js';
+import { BodyBudget } from './bodyBudget.js';
+import { closeTurns, takeTurn } from './connectionTurns.js';
 import { createContext, type Pass, type ProxyContext } from './context.js';
 import { pickSession, type SessionChoice } from './pickSession.js';
 import { ProxyError, sendError } from './ProxyError.js';
@@ -40,6 +42,10 @@ export interface ProxyOptions {
   /** The shared session, or the per-client cache. */
   sessions: SessionChoice;
   maxBodyBytes: number;
+  /** All request bodies held at once (PROXY_MAX_BUFFERED_BYTES); past it, 503 `overloaded`. */
+  maxBufferedBytes: number;
+  /** Told of each request refused because the bodies held at once left no room for its body. */
+  onOverloaded?: () => void;
   /** Longest pause in a client's upload before it is dropped with 408. */
   bodyIdleTimeoutMs: number;
   clientToken: string | undefined;
@@ -68,13 +74,14 @@ const cutByShutdown = () =>
  * the connection's turn come first, then these passes, in this order.
  */
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
+  const budget = new BodyBudget(options.maxBufferedBytes, options.onOverloaded);
   const passes: Pass[] = [
     rejectNonOriginForm,
     refuseBrowsers(options.browserGuard ?? loopbackOnly),
     checkClientToken(options.clientToken, options.sessions.kind),
     pickSession(options.sessions),
     upstreamTarget(options.upstream.url),
-    readBody(options.maxBodyBytes, options.bodyIdleTimeoutMs),
+    readBody(options.maxBodyBytes, options.bodyIdleTimeoutMs, budget),
     upstreamHeaders,
     authorize(options.authorizer, { operatorHints: options.sessions.kind === 'shared' }),
     send(options.upstream),
@@ -84,9 +91,14 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const inFlight = new Set<ClientWatch>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const turn = takeTurn(req.socket, req.method ?? 'GET');
+    if (!turn) {
+      // Pipelined behind an answer that closes the connection: never handled, body dropped.
+      req.resume();
+      return;
+    }
     const client = watchClientAbort(res);
     inFlight.add(client);
-    const turn = takeTurn(req.socket, req.method ?? 'GET');
     const requestId = requestIdFor(req.headers['x-request-id']);
     const ctx = createContext(req, res, client, requestId, originPath(req.url));
     let error: ProxyError | undefined;
@@ -105,6 +117,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     } finally {
       inFlight.delete(client);
       turn.release();
+      if (ctx.bodyHeld !== 0) budget.giveBack(ctx.bodyHeld);
     }
     options.onDone?.(record(ctx, error));
   };
@@ -135,8 +148,10 @@ function answer(ctx: ProxyContext, error: ProxyError): void {
   }
   sendError(res, error, ctx.requestId);
   if (error.headers['connection'] === 'close') {
-    // Stop reading an oversized or stalled upload; the socket closes once the answer is out.
-    res.once('finish', () => req.destroy());
+    // An oversized, unwelcome or stalled upload: nothing after it on this connection runs, and
+    // the client may still be sending; the socket closes once the answer is out and read.
+    closeTurns(req.socket);
+    res.once('finish', () => lingeringClose(req));
   }
 }
 

@@ -1,22 +1,38 @@
 import { createHash } from 'node:crypto';
+import type { BodyBudget } from './bodyBudget.js';
 import type { Pass } from './context.js';
 import { ProxyError } from './ProxyError.js';
 import { clientGone } from './watchClientAbort.js';
+
+/** Node's own test of an Expect header asking for `100 Continue`. */
+const continueExpected = /(?:^|\W)100-continue(?:$|\W)/i;
 
 /**
  * Buffer the request body up to `maxBytes` (chunked bodies too), as the chunks it arrived in,
  * hashed as they arrive (so the signature does not wait for a pass over the whole body).
  * Over the limit: 413, and the upstream sees nothing; a declared Content-Length over the limit
- * is refused before reading. An upload that stalls for `idleMs` is dropped with 408. A request
- * that declares no body is not read at all.
+ * is refused before reading. The body takes its bytes from the process-wide `budget` first (a
+ * declared length before reading, a chunked body as it arrives): no room, 503 `overloaded`; the
+ * pipeline gives them back when the request ends (`ctx.bodyHeld`). `100 Continue` is sent only
+ * here, once the body is wanted, so a client that asked for it is refused before it uploads.
+ * An upload that stalls for `idleMs` is dropped with 408. A request that declares no body is not
+ * read at all.
  */
-export function readBody(maxBytes: number, idleMs: number): Pass {
+export function readBody(maxBytes: number, idleMs: number, budget: BodyBudget): Pass {
   return (ctx) => {
     const { headers } = ctx.req;
     const declared = headers['content-length'];
-    if (headers['transfer-encoding'] === undefined && (declared === undefined || declared === '0'))
-      return;
-    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    const chunked = declared === undefined;
+    if (headers['transfer-encoding'] === undefined && (chunked || declared === '0')) return;
+    if (!chunked) {
+      const length = Number(declared);
+      if (length > maxBytes) throw tooLarge(maxBytes);
+      if (!budget.take(length)) throw overloaded();
+      ctx.bodyHeld = length;
+    }
+    if (headers.expect !== undefined && continueExpected.test(headers.expect)) {
+      ctx.res.writeContinue();
+    }
     return new Promise<void>((resolve, reject) => {
       const req = ctx.req;
       const chunks: Buffer[] = [];
@@ -30,6 +46,10 @@ export function readBody(maxBytes: number, idleMs: number): Pass {
         timer.refresh();
         total += chunk.length;
         if (total > maxBytes) return fail(tooLarge(maxBytes));
+        if (chunked) {
+          if (!budget.take(chunk.length)) return fail(overloaded());
+          ctx.bodyHeld += chunk.length;
+        }
         chunks.push(chunk);
         hash.update(chunk);
       };
@@ -76,5 +96,14 @@ function tooLarge(maxBytes: number): ProxyError {
     'body_too_large',
     `the request body is larger than the limit of ${maxBytes} bytes (PROXY_MAX_BODY_BYTES)`,
     { connection: 'close' },
+  );
+}
+
+function overloaded(): ProxyError {
+  return new ProxyError(
+    503,
+    'overloaded',
+    'the proxy holds as many request bodies as it may at once (PROXY_MAX_BUFFERED_BYTES); retry shortly',
+    { connection: 'close', 'retry-after': '1' },
   );
 }

@@ -2,6 +2,7 @@ import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage }
 import { request as httpsRequest } from 'node:https';
 import { egressAgent, egressProxyFor, type EgressProxy } from '../http/index.js';
 import type { Pass, ProxyContext } from './context.js';
+import { answeredEarly, keepReadingAfterWriteFailure } from './earlyAnswer.js';
 import { ProxyError } from './ProxyError.js';
 
 /** Where and how requests go upstream. */
@@ -90,8 +91,10 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
     }, upstream.timeoutMs);
     const onAbort = (reason: unknown) => req.destroy(reason as Error);
     ctx.client.onAbort(onAbort);
+    req.once('socket', keepReadingAfterWriteFailure);
     req.once('response', (res) => {
       clearTimeout(timer);
+      if (answeredEarly(req)) req.shouldKeepAlive = false;
       upstream.observeLatency?.(
         Number(process.hrtime.bigint() - started) / 1e9,
         res.statusCode ?? 0,
@@ -104,7 +107,8 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
       res.once('close', () => ctx.client.offAbort(onAbort));
       resolve(res);
     });
-    req.once('error', (err) => {
+    // Once answered, a later error (the reset after an early answer) only breaks the response.
+    req.on('error', (err) => {
       clearTimeout(timer);
       ctx.client.offAbort(onAbort);
       const code = (err as NodeJS.ErrnoException).code;

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TlsOptions } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { errorBody } from '../http/index.js';
+import { rawAnswer, refuseDetached } from './rawAnswer.js';
 import { refuseHostLines } from './refuseHostLines.js';
+import { refusePlainHttp } from './refusePlainHttp.js';
 
 /** Server-side bounds: header size and the time a client has to send headers and body. */
 export interface ServerLimits {
@@ -27,14 +29,7 @@ function rawError(
   code: string,
   message: string,
 ): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = errorBody(code, message);
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  rawAnswer(socket, { status, reason, code, message });
 }
 
 /** An error of the TLS layer (handshake timeout, a refused version or certificate, not TLS). */
@@ -54,14 +49,48 @@ function answerOwedBefore(socket: Duplex): boolean {
   return current.headersSent || current.req.complete;
 }
 
+const connectRefused = {
+  status: 400,
+  code: 'connect_refused',
+  reason: 'Bad Request',
+  message: 'CONNECT is not supported; this is not an open proxy',
+};
+
+const upgradeRefused = {
+  status: 400,
+  code: 'upgrade_refused',
+  reason: 'Bad Request',
+  message: 'protocol upgrades are not proxied',
+};
+
+/**
+ * Make `closeAllConnections` cut every connection, not only those HTTP holds: a TLS connection
+ * before its first byte or during its handshake, and one answered raw (a refused CONNECT or
+ * Upgrade, plain HTTP on a TLS port), which Node's own list never held. Without it, one silent
+ * client kept a shutdown waiting for the header timeout, past SHUTDOWN_GRACE_S.
+ */
+function cutEveryConnection(server: Listener): void {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const closeHttpConnections = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeHttpConnections();
+    for (const socket of sockets) socket.destroy();
+  };
+}
+
 /** A listener: plain HTTP, or HTTPS. */
 export type Listener = Server | HttpsServer;
 
 /**
  * An HTTP listener with bounds: CONNECT and upgrades are refused; malformed requests, two Host
  * lines and an HTTP/1.1 request without one get 400 and oversized headers 431, as JSON. With
- * `tls` it serves HTTPS under the same bounds, and a TLS handshake must finish within the header
- * timeout too.
+ * `tls` it serves HTTPS under the same bounds, a TLS handshake must finish within the header
+ * timeout too, and plain HTTP sent to it gets a 400 saying it speaks HTTPS. Nothing a client
+ * sends or cuts (a reset at any byte) is more than that connection's end.
  */
 export function createHardenedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -80,21 +109,19 @@ export function createHardenedServer(
   const server = tls
     ? createHttpsServer({ ...options, ...tls, handshakeTimeout: limits.headersTimeoutMs }, guarded)
     : createServer(options, guarded);
+  if (tls) refusePlainHttp(server as HttpsServer, limits.headersTimeoutMs);
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // After a CONNECT or an Upgrade, Node hands the socket over without its error handler: a
+  // client resetting it then would be an unhandled 'error' event, and the process's end.
   server.on('connect', (_req, socket: Duplex) => {
-    rawError(
-      socket,
-      400,
-      'Bad Request',
-      'connect_refused',
-      'CONNECT is not supported; this is not an open proxy',
-    );
+    refuseDetached(socket, connectRefused, limits.keepAliveTimeoutMs);
   });
   server.on('upgrade', (_req, socket: Duplex) => {
-    rawError(socket, 400, 'Bad Request', 'upgrade_refused', 'protocol upgrades are not proxied');
+    refuseDetached(socket, upgradeRefused, limits.keepAliveTimeoutMs);
   });
+  cutEveryConnection(server);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (answerOwedBefore(socket)) {
       // A request before the bad bytes is still being answered: a 400 now would read as its

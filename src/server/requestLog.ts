@@ -2,21 +2,16 @@ import { requestLine, type Logger, type Metrics } from '../observability/index.j
 import type { RequestRecord } from '../proxy/index.js';
 
 /**
- * What happens when a proxied request ends: one metric (and a count in the console's last hour),
+ * What happens when a proxied request ends: its metrics (counted in its method and status code's
+ * series, with its duration; and a count in the console's last hour),
  * one log line (written by requestLine, which does not redact: a RequestRecord holds no secret by
  * construction), and a warning when the upstream's clock disagrees with ours (the proxy then signs
  * on the upstream's clock).
  */
 export function requestLog(logger: Logger, metrics: Metrics): (record: RequestRecord) => void {
   const line = requestLine(logger, 'request');
-  const byStatus = new Map<number, { inc(): void }>();
   return (record) => {
-    let counter = byStatus.get(record.status);
-    if (!counter) {
-      counter = metrics.requests.labels(String(record.status));
-      byStatus.set(record.status, counter);
-    }
-    counter.inc();
+    metrics.requestSeries(record.method, record.status).observe(record.latencyMs / 1000);
     metrics.recentRequests.record(record.error ?? String(record.status), record.latencyMs);
     line(record);
     if (record.clockSkewS !== undefined) {

@@ -25,6 +25,7 @@ import { createAdminApp } from './adminApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
 import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
+import { ConnectionCap } from './connectionCap.js';
 import { packageVersion } from '../version.js';
 import { explainListenError } from './portInUse.js';
 import { listen, untilAborted } from './listen.js';
@@ -91,7 +92,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
     config.httpsProxy,
     config.httpProxy,
   ];
-  const metrics = createMetrics();
+  const metrics = createMetrics({
+    version: packageVersion,
+    mode: config.authMode,
+    sessions: config.sessions,
+  });
   const egress: EgressProxy = {
     httpsProxy: config.httpsProxy,
     httpProxy: config.httpProxy,
@@ -110,6 +115,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       : bearerAuthorizer();
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const requestEnded = () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
   const handle = createProxyHandler({
     upstream: {
       url: config.apiUrl,
@@ -118,8 +127,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       idleTimeoutMs: config.upstreamIdleTimeoutMs,
       agent,
       freshAgent: freshUpstreamAgent(config.apiUrl, egress),
-      observeLatency: (seconds, status) =>
-        metrics.upstreamLatency.observe({ status: String(status) }, seconds),
+      observeLatency: (seconds, status) => metrics.upstreamSeries(status).observe(seconds),
     },
     browserGuard: {
       loopbackBind: isLoopback(config.proxyHost),
@@ -129,6 +137,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     authorizer,
     sessions: sessions.choice,
     maxBodyBytes: config.maxBodyBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
+    onOverloaded: refusalCounter(metrics, 'buffered_bytes'),
     bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 20_000,
     clientToken: config.proxyClientToken,
     onDone: requestLog(logger, metrics),
@@ -138,24 +148,30 @@ export async function startService(config: Config, options: ServiceOptions = {})
         'a request failed inside the proxy',
       ),
   });
+  const proxyCap = new ConnectionCap(
+    config.proxyMaxConnections,
+    refusalCounter(metrics, 'proxy_connections'),
+  );
   const proxy = createHardenedServer(
-    (req, res) => {
+    proxyCap.guard((req, res) => {
       inFlight++;
-      handle(req, res)
-        .catch((err: unknown) =>
-          logger.error(
-            { event: 'internal-error', err: redactText(String(err), secrets) },
-            'a request failed',
-          ),
-        )
-        .finally(() => {
-          inFlight--;
-          if (inFlight === 0) drained?.();
-        });
-    },
+      // One derived promise per request (then with both callbacks), not two (catch, finally).
+      handle(req, res).then(requestEnded, (err: unknown) => {
+        logger.error(
+          { event: 'internal-error', err: redactText(String(err), secrets) },
+          'a request failed',
+        );
+        requestEnded();
+      });
+    }),
     defaultLimits,
     proxyTls?.serverOptions(),
   );
+  proxyCap.watch(proxy);
+  // `Expect: 100-continue`: the pipeline sends `100 Continue` itself once it wants the body
+  // (readBody), so a request refused before (413 over the limit, 503, 401, 403) never gets one.
+  // Node would send it at once; with a listener here it leaves it to the handler.
+  proxy.on('checkContinue', (req, res) => proxy.emit('request', req, res));
   if (proxyTls && 'setSecureContext' in proxy) proxyTls.attach(proxy);
   const onAction = (action: string, outcome: 'ok' | 'failed', detail?: string, status?: number) =>
     logger.info(
@@ -222,11 +238,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
           onAction,
         }),
   );
+  const adminCap = new ConnectionCap(
+    config.adminMaxConnections,
+    refusalCounter(metrics, 'admin_connections'),
+  );
   const adminServer = createHardenedServer(
-    (req, res) => admin(req, res),
+    adminCap.guard((req, res) => admin(req, res)),
     defaultLimits,
     adminTls?.serverOptions(),
   );
+  adminCap.watch(adminServer);
   if (adminTls && 'setSecureContext' in adminServer) adminTls.attach(adminServer);
 
   const proxyUrl = await listen(proxy, config.proxyHost, config.proxyPort).catch((err) => {
@@ -302,4 +323,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adminUrl,
     close,
   };
+}
+
+/** Count one overload refusal for `reason` (the labelled child made once). */
+function refusalCounter(metrics: Metrics, reason: string): () => void {
+  const counter = metrics.overloadRefusals.labels(reason);
+  return () => counter.inc();
 }

@@ -9,6 +9,7 @@ import {
   SessionCache,
   sessionStates,
   writeSessionFile,
+  type SessionSettings,
 } from '../session/index.js';
 
 /** The service's sessions: the shared one, or the per-client cache; and how ready they are. */
@@ -50,7 +51,12 @@ async function sharedSessions(
     onRefreshToken: sessionFile
       ? (refreshToken) =>
           refreshToken
-            ? writeSessionFile(sessionFile, { refreshToken, username: session.status().username })
+            ? writeSessionFile(sessionFile, {
+                refreshToken,
+                username: session.status().username,
+                ...sessionSettings(config),
+                identityId: session.status().identityId,
+              })
             : deleteSessionFile(sessionFile)
       : undefined,
     mfaSecret: config.mfaSecret,
@@ -72,6 +78,21 @@ async function sharedSessions(
         ),
     stop: () => session.stop(),
     readiness: () => ({ ready: session.usable(), state: session.state, detail: session.status() }),
+  };
+}
+
+/**
+ * What the session file keeps beside the token, so that `scribe-proxy credentials` can use it
+ * from any directory: the settings the token was obtained with (never a password or secret).
+ */
+function sessionSettings(config: Config): SessionSettings {
+  return {
+    clientId: config.clientId,
+    userPoolId: config.userPoolId,
+    identityPoolId: config.identityPoolId,
+    region: config.region,
+    cognitoEndpoint: config.cognitoEndpoint,
+    identityEndpoint: config.identityEndpoint,
   };
 }
 

@@ -13,8 +13,10 @@ export {
   deleteSessionFile,
   readSessionFile,
   SessionFileError,
+  sessionSettingNames,
   writeSessionFile,
   type SessionFileContents,
+  type SessionSettings,
 } from './sessionFile.js';
 export { loadSavedSession, type SavedSessionOptions } from './savedSession.js';
 export {
@@ -29,3 +31,13 @@ export {
   type LoginOutcome,
   type RefusedOutcome,
 } from './loginRefusals.js';
+export {
+  credentialCacheBinding,
+  credentialCacheMarginMs,
+  deleteCredentialCache,
+  freshCachedCredentials,
+  readCredentialCache,
+  writeCredentialCache,
+  type CachedCredentials,
+  type CredentialCacheEntry,
+} from './credentialCache.js';

@@ -1,69 +1,53 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { readPrivateFile, SessionFileError, writePrivateFile } from './privateFile.js';
+
+export { SessionFileError } from './privateFile.js';
+
+/**
+ * Where the session's refresh token belongs, kept beside it so that the file alone is enough to
+ * use it from any directory: the pools, the client, the region, the endpoints in use (a sandbox's
+ * session keeps working), and the identity id. Ids and addresses only: never a password or the
+ * client secret. Every field is optional; a file without them (an older one) takes them from the
+ * configuration.
+ */
+export interface SessionSettings {
+  clientId?: string | undefined;
+  userPoolId?: string | undefined;
+  identityPoolId?: string | undefined;
+  region?: string | undefined;
+  cognitoEndpoint?: string | undefined;
+  identityEndpoint?: string | undefined;
+  identityId?: string | undefined;
+}
+
+/** The names of SessionSettings, in the order they are written. */
+export const sessionSettingNames = [
+  'clientId',
+  'userPoolId',
+  'identityPoolId',
+  'region',
+  'cognitoEndpoint',
+  'identityEndpoint',
+  'identityId',
+] as const satisfies ReadonlyArray<keyof SessionSettings>;
 
 /** The refresh token kept across restarts, in a file only its owner can read. */
-export interface SessionFileContents {
+export interface SessionFileContents extends SessionSettings {
   refreshToken: string;
   username?: string | undefined;
   savedAt: string;
 }
 
-/**
- * A session file the proxy will not use, naming the file: `unsafe` (another user owns it, or
- * others may read it), `damaged` (unreadable contents), `other-account` (not SCRIBE_USERNAME's).
- */
-export class SessionFileError extends Error {
-  constructor(
-    readonly kind: 'unsafe' | 'damaged' | 'other-account',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SessionFileError';
-  }
-}
-
-/** A session file is read whole; anything bigger than this is not one. */
-const maxBytes = 64 * 1024;
+/** A setting longer than this is not an id or an address. */
+const maxSettingLength = 2048;
 
 /**
  * Read the session file; undefined when it does not exist. Refuses (SessionFileError) a file
  * another user owns or that group or others may read or write, and damaged contents.
  */
 export async function readSessionFile(path: string): Promise<SessionFileContents | undefined> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let text: string;
-  try {
-    // Checked on the open file, so what is checked is what is read.
-    const stat = await handle.stat();
-    if (!stat.isFile() || stat.size > maxBytes) {
-      throw new SessionFileError('damaged', `the session file ${path} is not a session file`);
-    }
-    const uid = process.getuid?.();
-    if (uid !== undefined && stat.uid !== uid) {
-      throw new SessionFileError(
-        'unsafe',
-        `the session file ${path} belongs to uid ${stat.uid}, not to this user (uid ${uid}): refusing a token someone else may have placed`,
-      );
-    }
-    if ((stat.mode & 0o077) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-      throw new SessionFileError(
-        'unsafe',
-        `the session file ${path} is open to group or others (mode ${mode}): chmod 600 ${path}`,
-      );
-    }
-    text = await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
-  return parseContents(path, text);
+  const text = await readPrivateFile(path, 'the session file');
+  return text === undefined ? undefined : parseContents(path, text);
 }
 
 /** The contents of a session file; a leading BOM (an editor's) is ignored. */
@@ -79,38 +63,35 @@ function parseContents(path: string, text: string): SessionFileContents {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw damaged('not a JSON object');
   }
-  const { refreshToken, username, savedAt } = value as Record<string, unknown>;
+  const fields = value as Record<string, unknown>;
+  const { refreshToken, username, savedAt } = fields;
   if (typeof refreshToken !== 'string' || !refreshToken) throw damaged('no refresh token');
+  const settings: SessionSettings = {};
+  for (const name of sessionSettingNames) {
+    const setting = fields[name];
+    if (setting === undefined) continue;
+    if (typeof setting !== 'string' || !setting || setting.length > maxSettingLength) {
+      throw damaged(`${name} is not an id or an address`);
+    }
+    settings[name] = setting;
+  }
   return {
     refreshToken,
     username: typeof username === 'string' ? username : undefined,
     savedAt: typeof savedAt === 'string' ? savedAt : '',
+    ...settings,
   };
 }
 
 /**
- * Write the session file atomically with mode 0600: a temp file beside it (created 0600, so the
- * token is never readable by others even for a moment), flushed, then renamed over the old one.
- * On any failure (a full disk, a failed rename) the temp file is removed.
+ * Write the session file atomically with mode 0600 (see writePrivateFile); settings left
+ * undefined are not written.
  */
 export async function writeSessionFile(
   path: string,
   contents: Omit<SessionFileContents, 'savedAt'>,
 ): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(JSON.stringify({ ...contents, savedAt: new Date().toISOString() }));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writePrivateFile(path, JSON.stringify({ ...contents, savedAt: new Date().toISOString() }));
 }
 
 /** Delete the session file (revocation); a missing file is fine. */

@@ -4,6 +4,7 @@ export type { SignableRequest, SigningCredentials, SigningScope } from './types.
 export {
   parseQuery,
   canonicalQueryString,
+  canonicalQueryFromRaw,
   encodeRfc3986,
   MalformedQueryError,
 } from './queryString.js';

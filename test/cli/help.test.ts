@@ -11,6 +11,17 @@ describe('the CLI helps a newcomer', function () {
     expect(result.stdout).to.include('SCRIBE_API_URL');
   });
 
+  it('serve --help is plain terminal text: link texts without their Markdown, no backticks, each default once', async function () {
+    const { stdout } = await runCli(['serve', '--help']);
+    const lines = stdout.split('\n');
+    expect(lines.filter((l) => /\]\(|`/.test(l))).to.deep.equal([]);
+    expect(stdout).to.include('see security)');
+    expect(lines.filter((l) => /\(default [^()]*\(/.test(l))).to.deep.equal([]);
+    expect(stdout).to.match(
+      /PROXY_MAX_BODY_BYTES +request body limit \(default 10485760, 10 MiB\)$/m,
+    );
+  });
+
   it('a mistyped option gets a suggestion (exit 2)', async function () {
     const result = await runCli(['tokens', '--usrname', 'me']);
     expect(result.code).to.equal(2);

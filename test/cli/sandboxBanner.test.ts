@@ -56,6 +56,17 @@ describe('the sandbox banner', function () {
     });
   }
 
+  it('the temporary-password hint starts the second proxy on free ports, never on fixed ones another program may hold', function () {
+    const text = sandboxBanner(sandbox('127.0.0.1', {}), {
+      seconds: 1,
+      mode: 'sigv4',
+      firstLogin: true,
+    });
+    const serve = text.split('\n').find((l) => l.includes('SCRIBE_SESSION_FILE=')) as string;
+    expect(serve).to.include('PROXY_PORT=0 ADMIN_PORT=0');
+    expect(serve).to.include('its start line names them');
+  });
+
   it('in bearer mode, suggests tokens: there are no federated credentials to print', function () {
     const text = sandboxBanner(sandbox('127.0.0.1', {}), {
       seconds: 1,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { EarlyAnswerUpstream, earlyAnswer, type EarlyEnd } from '../support/earlyAnswerUpstream.js';
 import { call, rawExchange } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -64,8 +65,7 @@ describe('faults: the upstream and the client misbehaving', function () {
     });
     const [record] = await logs.requests('/leave-mid-stream');
     expect(record?.['status']).to.equal(499);
-    const metrics = await service.metrics.requests.get();
-    expect(metrics.values.find((v) => v.labels.status === '499')?.value).to.equal(1);
+    expect(service.metrics.requestSeries('GET', 499).count).to.equal(1);
     await service.close(1000);
   });
 
@@ -193,5 +193,78 @@ describe('faults: the upstream and the client misbehaving', function () {
     const [record] = await logs.requests('/never-answered');
     expect(record?.['error']).to.equal('shutting_down');
     expect(logs.records().some((r) => r['event'] === 'shutdown-cut')).to.equal(true);
+  });
+
+  describe('an upstream that answers before it has read the whole body (RFC 9112 §9.3)', function () {
+    let early: EarlyAnswerUpstream;
+    const sizes = [64 * 1024, 2 * 1024 * 1024, 5 * 1024 * 1024, 9 * 1024 * 1024];
+    const rounds = 3;
+
+    before(async function () {
+      early = await new EarlyAnswerUpstream().start();
+    });
+    after(async function () {
+      await early?.stop();
+    });
+
+    for (const end of ['close', 'reset', 'keep-alive'] as EarlyEnd[]) {
+      it(`relays its answer to a POST of any size, every time, and gets the request once (${end})`, async function () {
+        const { service } = await world.proxy({ SCRIBE_API_URL: `${early.url}/v1` });
+        await early.setEnd(end);
+        const seen: string[] = [];
+        for (const size of sizes) {
+          for (let round = 0; round < rounds; round++) {
+            await early.resetCounts();
+            const answer = await call(service.proxyUrl, {
+              method: 'POST',
+              path: '/upload',
+              body: Buffer.alloc(size, 0x61),
+            });
+            const { arrivals } = await early.counts();
+            seen.push(
+              `${size} B: ${answer.status} ${answer.body.toString('utf8')} (arrivals ${arrivals})`,
+            );
+          }
+        }
+        const expected = `${earlyAnswer.status} ${earlyAnswer.body} (arrivals 1)`;
+        expect(seen).to.deep.equal(
+          sizes.flatMap((size) => Array<string>(rounds).fill(`${size} B: ${expected}`)),
+        );
+        await service.close(1000);
+      });
+    }
+
+    for (const method of ['PUT', 'DELETE']) {
+      it(`answers a ${method} on a reused pooled connection with the early answer, never sending it twice`, async function () {
+        const { service } = await world.proxy({ SCRIBE_API_URL: `${early.url}/v1` });
+        await early.setEnd('reset');
+        const seen: string[] = [];
+        for (const size of sizes) {
+          for (let round = 0; round < rounds; round++) {
+            await early.resetCounts();
+            // A request without a body leaves a kept-alive connection in the proxy's pool...
+            const warm = await call(service.proxyUrl, { path: '/warm' });
+            // ...which the next request reuses; its early answer closes it.
+            const answer = await call(service.proxyUrl, {
+              method,
+              path: '/items/1',
+              // Node frames a DELETE's body only with a Content-Length it is given.
+              headers: { 'content-length': String(size) },
+              body: Buffer.alloc(size, 0x62),
+            });
+            const { arrivals, connections } = await early.counts();
+            seen.push(
+              `${size} B: ${warm.status} then ${answer.status} ${answer.body.toString('utf8')} ` +
+                `(arrivals ${arrivals}, connections ${connections})`,
+            );
+          }
+        }
+        const expected = `200 then ${earlyAnswer.status} ${earlyAnswer.body} (arrivals 2, connections 1)`;
+        expect(seen).to.deep.equal(
+          sizes.flatMap((size) => Array<string>(rounds).fill(`${size} B: ${expected}`)),
+        );
+        await service.close(1000);
+      });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth } from '../../src/index.js';
+import { runCli } from '../support/cli.js';
 import { call, type Answer } from '../support/http.js';
 import { World } from '../support/world.js';
 
@@ -314,7 +315,19 @@ describe('the admin API', function () {
       expect((await stat(file)).mode & 0o777).to.equal(0o600);
       const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
       expect(saved['refreshToken']).to.be.a('string').with.length.greaterThan(10);
+      // What scribe-proxy credentials needs beside the token, and never a password.
+      expect(saved).to.include({
+        clientId: first.config.clientId,
+        userPoolId: first.config.userPoolId,
+        identityPoolId: first.config.identityPoolId,
+        cognitoEndpoint: first.config.cognitoEndpoint,
+      });
+      expect(JSON.stringify(saved)).to.not.include(world.password);
       await first.service.close(1000);
+      // So the file the proxy wrote is enough for the CLI, from an empty directory.
+      const empty = await mkdtemp(join(dir, 'empty-'));
+      const cli = await runCli(['credentials', '--session-file', file], { HOME: empty }, empty);
+      expect(cli.code, cli.stderr).to.equal(0);
 
       const second = await world.proxy({
         ADMIN_TOKEN: adminToken,

@@ -115,7 +115,16 @@ describe('the proxy in operation', function () {
         expect(text).to.not.include(minted.sessionToken);
       }
       const metrics = (await call(service.adminUrl, { path: '/metrics' })).body.toString();
-      expect(metrics).to.match(/scribe_proxy_requests_total\{status="200"\} [1-9]/);
+      expect(metrics).to.match(/scribe_proxy_requests_total\{method="GET",code="200"\} [1-9]/);
+      expect(metrics).to.match(
+        /scribe_proxy_request_duration_seconds_count\{method="GET",code="200"\} [1-9]/,
+      );
+      expect(metrics).to.match(
+        /scribe_proxy_build_info\{version="[^"]+",mode="sigv4",sessions="shared",node_version="[^"]+"\} 1/,
+      );
+      // Per-client series only in per-client mode.
+      expect(metrics).to.not.include('scribe_proxy_session_logins_total');
+      expect(metrics).to.not.match(/^scribe_proxy_sessions /m);
       expect(metrics).to.match(
         /scribe_proxy_refreshes_total\{kind="credentials",outcome="success"\} 1/,
       );

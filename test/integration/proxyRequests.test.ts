@@ -63,6 +63,8 @@ describe('the proxy: what goes upstream and what comes back (sigv4, verified by 
     ['an encoded space', 'q=a%20b', 'q=a%20b'],
     ['reserved characters', "r=%2F%3F%26!'", 'r=%2F%3F%26%21%27'],
     ['unsorted keys', 'z=1&a=2', 'a=2&z=1'],
+    ['bytes that are not UTF-8 (Latin-1 ü, 0xFF)', 'name=M%fcller&q=%FF', 'name=M%FCller&q=%FF'],
+    ['UTF-8 and a byte that is not, in one value', 'q=%C3%A9%FF%41', 'q=%C3%A9%FFA'],
   ];
   for (const [name, raw, canonical] of queries) {
     it(`forwards a query with ${name} in canonical form`, async function () {

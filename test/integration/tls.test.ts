@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCa, type Issued, type TestCa } from '../support/certificates.js';
-import { rawExchange } from '../support/http.js';
+import { call } from '../support/http.js';
 import { handshake, httpsCall } from '../support/tlsClient.js';
 import { World } from '../support/world.js';
 
@@ -63,16 +63,32 @@ describe('TLS on the listeners', function () {
     await service.close(1000);
   });
 
-  it('gives a cleartext request to the TLS port no HTTP answer', async function () {
-    const env = await tlsFiles(dir, 'PROXY', server);
+  it('answers plain HTTP sent to a TLS port with a 400 saying the port speaks HTTPS, on both listeners, and forwards nothing', async function () {
+    // As nginx does: an empty reply (curl's exit 52) left the user guessing.
+    const env = {
+      ...(await tlsFiles(dir, 'PROXY', server)),
+      ...(await tlsFiles(dir, 'ADMIN', server)),
+    };
     const { service } = await world.proxy(env);
     const before = world.upstream.arrivals.length;
-    const text = await rawExchange(
-      service.proxyUrl,
-      `GET /tasks HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
-    );
-    expect(text).not.to.match(/HTTP\/1\.[01]/);
+    for (const base of [service.proxyUrl, service.adminUrl]) {
+      const plain = base.replace(/^https:/, 'http:');
+      const answer = await call(plain, { path: '/tasks', headers: { connection: 'close' } });
+      expect(answer.status, base).to.equal(400);
+      expect(answer.json(), base).to.deep.equal({
+        error: {
+          code: 'https_required',
+          message: 'this port speaks HTTPS: send the request with https://',
+        },
+      });
+    }
     expect(world.upstream.arrivals).to.have.length(before);
+    // The same ports still speak TLS.
+    const answer = await httpsCall(service.proxyUrl, { path: '/tasks', ca: root.cert });
+    expect(answer.status).to.equal(200);
+    expect(
+      (await httpsCall(service.adminUrl, { path: '/healthz', ca: root.cert })).status,
+    ).to.equal(200);
     await service.close(1000);
   });
 

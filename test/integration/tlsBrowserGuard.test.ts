@@ -7,10 +7,13 @@ import { call } from '../support/http.js';
 import { httpsCall } from '../support/tlsClient.js';
 import { World } from '../support/world.js';
 
-/** The count of proxied requests with `status` on /metrics (0 when no such line yet). */
-async function requestsWithStatus(adminUrl: string, status: number): Promise<number> {
+/** The count of proxied POSTs answered `status` on /metrics (0 when no such line yet). */
+async function postsWithStatus(adminUrl: string, status: number): Promise<number> {
   const text = (await call(adminUrl, { path: '/metrics' })).body.toString();
-  const line = new RegExp(`^scribe_proxy_requests_total\\{status="${status}"\\} (\\d+)$`, 'm');
+  const line = new RegExp(
+    `^scribe_proxy_requests_total\\{method="POST",code="${status}"\\} (\\d+)$`,
+    'm',
+  );
   return Number(line.exec(text)?.[1] ?? 0);
 }
 
@@ -54,7 +57,7 @@ describe('the browser guard on an HTTPS proxy listener', function () {
     expect(allowed.status).to.equal(200);
     expect(world.upstream.arrivals).to.have.length(1);
 
-    const refusedBefore = await requestsWithStatus(service.adminUrl, 403);
+    const refusedBefore = await postsWithStatus(service.adminUrl, 403);
     const linesBefore = logs.records().length;
     const refused = await httpsCall(service.proxyUrl, {
       ca: root.cert,
@@ -70,7 +73,7 @@ describe('the browser guard on an HTTPS proxy listener', function () {
     expect(lines.map((r) => [r['msg'], r['status'], r['error']])).to.deep.equal([
       ['request', 403, 'origin_refused'],
     ]);
-    expect(await requestsWithStatus(service.adminUrl, 403)).to.equal(refusedBefore + 1);
+    expect(await postsWithStatus(service.adminUrl, 403)).to.equal(refusedBefore + 1);
     await service.close(1000);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { requirePromtool } from '../support/promtool.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,16 +19,6 @@ async function documentedRules(): Promise<string> {
   return block;
 }
 
-/** promtool (Debian's prometheus package): .ci/run installs it; a workstation may not have it. */
-async function promtool(this: Mocha.Context): Promise<void> {
-  try {
-    await run('promtool', ['--version']);
-  } catch {
-    if (process.env['CI']) throw new Error('promtool is missing: .ci/run installs it');
-    this.skip();
-  }
-}
-
 const gauge = 'scribe_proxy_tls_last_reload_successful{listener="proxy"}';
 const fires = [
   { exp_labels: { listener: 'proxy', alertname: 'ScribeProxyCertificateReloadFailing' } },
@@ -37,7 +28,7 @@ describe("docs/tls.md's alert rules, run by promtool", function () {
   this.timeout(30_000);
   let dir: string;
   before(async function () {
-    await promtool.call(this);
+    requirePromtool(this);
     dir = await mkdtemp(join(tmpdir(), 'scribe-alerts-'));
   });
   after(async function () {

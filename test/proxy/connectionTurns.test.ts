@@ -1,8 +1,15 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { takeTurn } from '../../src/proxy/connectionTurns.js';
+import { closeTurns, takeTurn as maybeTurn, type Turn } from '../../src/proxy/connectionTurns.js';
 
 const connection = () => ({}) as Socket;
+
+/** The turn of a request on a connection that is not closing. */
+function takeTurn(socket: Socket, method: string): Turn {
+  const turn = maybeTurn(socket, method);
+  if (!turn) throw new Error('the connection is closing');
+  return turn;
+}
 
 describe('proxy: a connection takes turns when a request is unsafe', function () {
   it('safe requests overlap', function () {
@@ -41,5 +48,15 @@ describe('proxy: a connection takes turns when a request is unsafe', function ()
   it('connections do not wait for each other', function () {
     takeTurn(connection(), 'POST');
     expect(takeTurn(connection(), 'POST').ready).to.equal(undefined);
+  });
+
+  it('after an answer that closes the connection, nothing pipelined behind it is handled', function () {
+    const socket = connection();
+    const refused = takeTurn(socket, 'POST');
+    closeTurns(socket);
+    refused.release();
+    expect(maybeTurn(socket, 'GET')).to.equal(undefined);
+    expect(maybeTurn(socket, 'POST')).to.equal(undefined);
+    expect(maybeTurn(connection(), 'POST')).not.to.equal(undefined);
   });
 });

@@ -52,6 +52,26 @@ describe('the session file', function () {
     expect(await readSessionFile(join(dir, 'none.json'))).to.equal(undefined);
   });
 
+  it('keeps the settings beside the token; a file with only the token still reads', async function () {
+    const path = file();
+    const settings = {
+      clientId: 'client-1',
+      userPoolId: 'eu-west-2_pool',
+      identityPoolId: 'eu-west-2:identity-pool',
+      region: 'eu-west-2',
+      cognitoEndpoint: 'http://127.0.0.1:9229',
+      identityId: 'eu-west-2:identity-1',
+    };
+    await writeSessionFile(path, { refreshToken: 'token-5', username: 'alice', ...settings });
+    expect(await readSessionFile(path)).to.include({ refreshToken: 'token-5', ...settings });
+    const older = await saved(JSON.stringify({ refreshToken: 'token-6', savedAt: 'then' }));
+    const read = await readSessionFile(older);
+    expect(read).to.include({ refreshToken: 'token-6' });
+    expect(read?.clientId).to.equal(undefined);
+    const odd = await saved(JSON.stringify({ refreshToken: 'token-7', clientId: 42 }));
+    expect((await refusal(readSessionFile(odd))).message).to.include('clientId');
+  });
+
   it('refuses a file that group or others can read, naming it and the fix', async function () {
     const path = await saved(JSON.stringify({ refreshToken: 'planted' }), 0o644);
     const err = await refusal(readSessionFile(path));

@@ -3,9 +3,15 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { canonicalQueryString, hostHeader } from '../../src/signing/index.js';
+import {
+  canonicalQueryFromRaw,
+  canonicalQueryString,
+  hostHeader,
+  parseQuery,
+} from '../../src/signing/index.js';
 import { HotPathSigner } from '../../src/signing/hotPath/index.js';
 import type { SigningCredentials } from '../../src/signing/types.js';
+import { verifySigV4 } from '../support/verifySigV4.js';
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
 function prng(seed: number) {
@@ -158,6 +164,87 @@ describe('signing: the hot-path signer equals @smithy/signature-v4 byte for byte
       }
     }
     expect(mismatches).to.deep.equal([]);
+  });
+
+  it('on 2,000 generated queries of raw bytes: equal to smithy where they are UTF-8, accepted by the aws4 verifier where they are not', async function () {
+    // smithy takes decoded strings and encodes them as UTF-8: it cannot be given %FF. Where the
+    // bytes are UTF-8 it is the oracle; elsewhere the independent aws4 verifier (as API Gateway,
+    // bytes encoded again) must accept what the hot path signed.
+    const random = prng(24);
+    const scope = { region: 'eu-west-2', service: 'execute-api' };
+    const hostname = 'abc123.execute-api.eu-west-2.amazonaws.com';
+    const credentials = {
+      accessKeyId: 'ASIABYTES',
+      secretAccessKey: 'c2VjcmV0',
+      sessionToken: 'tok',
+    };
+    const hot = new HotPathSigner(credentials, scope, hostHeader('https:', hostname));
+    const oracle = new SignatureV4({
+      credentials,
+      ...scope,
+      sha256: Sha256,
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
+    const bytes = [
+      0x41, 0x7a, 0x2d, 0x7e, 0x20, 0x2b, 0x26, 0x3d, 0x25, 0xc3, 0xa9, 0xfc, 0xff, 0x80, 0xe2,
+      0x82, 0xac, 0x00,
+    ];
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+    const component = () =>
+      Array.from({ length: Math.floor(random() * 5) }, () => {
+        const hex = pick(bytes).toString(16).padStart(2, '0');
+        return `%${random() < 0.5 ? hex : hex.toUpperCase()}`;
+      }).join('');
+    const now = Date.UTC(2026, 11, 7, 7, 30);
+    const seen = { utf8: 0, bytes: 0 };
+    const mismatches: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const raw = Array.from(
+        { length: 1 + Math.floor(random() * 3) },
+        () => `${component()}=${component()}`,
+      ).join('&');
+      const canonicalQuery = canonicalQueryFromRaw(raw);
+      const path = '/v1/search';
+      const ours = hot.sign(
+        { method: 'GET', path, canonicalQuery, payloadHash: createHash('sha256').digest('hex') },
+        now,
+      );
+      let query: Record<string, string | string[]> | undefined;
+      try {
+        query = parseQuery(raw);
+      } catch {
+        query = undefined;
+      }
+      if (query) {
+        seen.utf8++;
+        const theirs = await oracle.sign(
+          new HttpRequest({
+            method: 'GET',
+            protocol: 'https:',
+            hostname,
+            path,
+            query,
+            headers: { host: hostname },
+          }),
+          { signingDate: new Date(now) },
+        );
+        if (theirs.headers['authorization'] !== ours['authorization'])
+          mismatches.push(`smithy: ${raw}`);
+      } else {
+        seen.bytes++;
+        const verdict = verifySigV4(
+          { method: 'GET', url: `${path}?${canonicalQuery}`, headers: ours, body: Buffer.alloc(0) },
+          scope,
+          () => credentials,
+          new Date(now),
+        );
+        if (!verdict.ok) mismatches.push(`aws4: ${raw}: ${verdict.message}`);
+      }
+    }
+    expect(mismatches.slice(0, 5)).to.deep.equal([]);
+    expect(seen.utf8).to.be.greaterThan(100);
+    expect(seen.bytes).to.be.greaterThan(100);
   });
 
   it('signs with the new key after midnight and with new credentials at once', function () {

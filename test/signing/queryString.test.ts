@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { canonicalQueryString, MalformedQueryError, parseQuery } from '../../src/signing/index.js';
+import {
+  canonicalQueryFromRaw,
+  canonicalQueryString,
+  MalformedQueryError,
+  parseQuery,
+} from '../../src/signing/index.js';
 
 describe('signing: query strings', function () {
   it('reads a raw plus as a literal plus, as API Gateway does', function () {
@@ -27,5 +32,17 @@ describe('signing: query strings', function () {
 
   it('refuses malformed percent-encoding', function () {
     expect(() => parseQuery('q=%ZZ')).to.throw(MalformedQueryError);
+  });
+
+  it('canonicalises a raw query to bytes: not-UTF-8 bytes kept, hex upper-cased, unreserved bytes unescaped', function () {
+    expect(canonicalQueryFromRaw('q=%ff&name=M%fcller&a=%41%2d+&k')).to.equal(
+      'a=A-%2B&k=&name=M%FCller&q=%FF',
+    );
+  });
+
+  it('refuses malformed percent-encoding in a raw query too', function () {
+    for (const raw of ['q=%ZZ', 'q=%F', 'q=%']) {
+      expect(() => canonicalQueryFromRaw(raw), raw).to.throw(MalformedQueryError);
+    }
   });
 });

@@ -70,3 +70,40 @@ export function rawExchange(baseUrl: string, text: string, timeoutMs = 5000): Pr
     socket.write(text);
   });
 }
+
+/**
+ * A client that sends the whole request before it reads anything (as Python's http.client and
+ * many others do): the head and `body` are written, and only once the last byte has left does it
+ * read what came back, until the server closes. Rejects with the socket's error (a reset, a
+ * broken pipe) when the server cut the connection before the answer could be read.
+ */
+export function sendThenRead(
+  baseUrl: string,
+  head: string,
+  body: Buffer | readonly Buffer[] = [],
+  timeoutMs = 15_000,
+): Promise<string> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    // Nothing is read until the request is out: what arrives waits in the kernel, where a reset
+    // from the server discards it, as it does for such a client.
+    socket.pause();
+    const chunks: Buffer[] = [];
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('no answer in time')));
+    socket.on('error', reject);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.write(head);
+    const pieces = Buffer.isBuffer(body) ? [body] : body;
+    pieces.forEach((piece, i) =>
+      socket.write(piece, i === pieces.length - 1 ? () => socket.resume() : undefined),
+    );
+    if (pieces.length === 0) socket.resume();
+  });
+}
+
+/** The JSON body of a raw HTTP answer (after its head). */
+export function rawJson<T = { error: { code: string; message: string } }>(text: string): T {
+  return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as T;
+}

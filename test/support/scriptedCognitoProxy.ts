@@ -41,7 +41,7 @@ export async function startScriptedProxy(
   try {
     started = await startProcess(process.execPath, [cliBin, 'serve'], {
       name: 'scribe-proxy serve',
-      ready: /"event":"listening".*?"admin":"(http:[^"]+)"/,
+      ready: /"event":"listening".*?"admin":"(https?:[^"]+)"/,
       env: defined({
         PATH: process.env['PATH'] ?? '',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

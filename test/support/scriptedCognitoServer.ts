@@ -40,6 +40,8 @@ export class ScriptedCognito {
   tokenSeconds: number;
   credentialSeconds: number;
   clockOffsetMs: number;
+  /** How long every answer waits before it is sent (ms): a slow Cognito. Default 0. */
+  answerDelayMs = 0;
   readonly #userPool: ScriptedUserPool;
   readonly #identityPool = new ScriptedIdentityPool(this);
   readonly #bends = new BendSchedule();
@@ -131,6 +133,8 @@ export class ScriptedCognito {
     const call: ScriptedCall = { operation, name: operation + flow, body, at: Date.now() };
     this.calls.push(call);
     const bend = this.#bends.take(call);
+    if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
+    if (res.destroyed) return;
     if (replaceAnswer(res, bend, this.now(), this.#stalled)) return;
     try {
       sendJson(res, 200, this.#answer(call, bend), this.now());

@@ -41,6 +41,48 @@ function literalPlusInQuery(url: string): string {
   return q === -1 ? url : url.slice(0, q + 1) + url.slice(q + 1).replace(/\+/g, '%2B');
 }
 
+/** True when every key and value of a raw query percent-decodes to UTF-8. */
+function decodesAsUtf8(query: string): boolean {
+  try {
+    for (const part of query.split(/[&=]/)) decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The canonical query of a raw query whose bytes are not UTF-8, as API Gateway computes it: each
+ * key and value decoded to bytes and encoded again (RFC 3986, upper-case hex), sorted by key, then
+ * value. aws4 cannot: it decodes to strings (Node's querystring), turning each such byte into
+ * U+FFFD, so for these queries this replaces the query line of its canonical request.
+ */
+function byteCanonicalQuery(query: string): string {
+  const recode = (text: string) =>
+    [
+      ...Buffer.from(
+        text.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+        'latin1',
+      ),
+    ]
+      .map((b) =>
+        /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b))
+          ? String.fromCharCode(b)
+          : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+      )
+      .join('');
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const [key = '', ...value] = part.split('=');
+      return [recode(key), recode(value.join('='))] as const;
+    })
+    .sort(([ka, va], [kb, vb]) => (ka === kb ? (va < vb ? -1 : va > vb ? 1 : 0) : ka < kb ? -1 : 1))
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+}
+
 function header(req: ArrivedRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
@@ -100,11 +142,14 @@ export function verifySigV4(
     if (value === undefined) return { ok: false, message: `signed header ${name} is missing` };
     headers[name] = value;
   }
+  const q = req.url.indexOf('?');
+  const rawQuery = q === -1 ? '' : req.url.slice(q + 1);
+  const bytesQuery = decodesAsUtf8(rawQuery) ? undefined : byteCanonicalQuery(rawQuery);
   const signer = new aws4.RequestSigner(
     {
       method: req.method,
       host: headers['host'],
-      path: literalPlusInQuery(req.url),
+      path: bytesQuery === undefined ? literalPlusInQuery(req.url) : req.url.slice(0, q),
       headers,
       body: req.body,
       service: scope.service,
@@ -118,6 +163,14 @@ export function verifySigV4(
     },
   ) as aws4.RequestSigner & { datetime: string };
   signer.datetime = amzDate;
+  if (bytesQuery !== undefined) {
+    const canonicalString = signer.canonicalString.bind(signer);
+    signer.canonicalString = () => {
+      const lines = canonicalString().split('\n');
+      lines[2] = bytesQuery;
+      return lines.join('\n');
+    };
+  }
   const expected = signer.authHeader();
   if (
     !expected.endsWith(`Signature=${signature}`) ||

@@ -1,4 +1,11 @@
-import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from '../../config.js';
+import {
+  ConfigError,
+  endpointOverrides,
+  environmentWithDotEnv,
+  loadConfig,
+  type Config,
+} from '../../config.js';
+import { sayEndpointOverride } from '../endpointOverrideCheck.js';
 import { checkOnline } from '../checkOnline.js';
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
@@ -57,6 +64,8 @@ export async function checkCommand(argv: string[], print: (text: string) => void
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
+  // As every other command does: a .env in the working directory may have set them.
+  for (const override of endpointOverrides(config)) sayEndpointOverride(override);
   print(`The configuration is valid:\n${describeConfig(config)}`);
   if (!values['online']) return;
   const ok = await checkOnline(config, env, (step) =>

@@ -66,7 +66,9 @@ export function sandboxBanner(
       'or, as with a real account, log in once with the CLI (it asks for the password, then a new one)',
       'and start a proxy from the session file, with the settings above exported:',
       `  node dist/src/cli/main.js login --username ${firstUser} --session-file ./session.json`,
-      '  SCRIBE_SESSION_FILE=./session.json PROXY_PORT=8090 ADMIN_PORT=8091 node dist/src/cli/main.js serve',
+      // Port 0: free ports, chosen at start (the sandbox holds 8080 and 8081, and fixed others may be
+      // taken); the start line names them.
+      '  SCRIBE_SESSION_FILE=./session.json PROXY_PORT=0 ADMIN_PORT=0 node dist/src/cli/main.js serve    # free ports: its start line names them',
       '',
     );
   }
