@@ -5,10 +5,11 @@
 FROM node:26.12.1-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: the `prepare` script builds, and the source is not copied yet (no dependency
-# has an install script).
+# --ignore-scripts: the `prepare` script builds, and the source is not copied yet (the only
+# dependency with an install script, esbuild, merely checks its platform binary, installed here).
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 COPY test ./test
 RUN npm run build
@@ -32,6 +33,7 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/cli ./dist/cli
 RUN mkdir -p /data && chown 1000:1000 /data
 # The proxy listens on all interfaces inside the container: set PROXY_CLIENT_TOKEN unless only
 # containers you trust share its network. The admin listener stays on loopback unless you move it.
@@ -40,7 +42,8 @@ USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+# The bundled command (scripts/bundle.js): it starts in half the time and memory of dist/src's.
+ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["serve"]
 
 # A self-contained demo (docker compose --profile sandbox up): the sandbox needs the dev

@@ -33,6 +33,7 @@ import {
   type Server,
 } from './processes.js';
 import { profileServe } from './profileServe.js';
+import { footprint, footprintTable } from './footprint.js';
 import { compareUpstreamClients } from './upstreamClients.js';
 import { requireWrk } from './wrk.js';
 
@@ -460,6 +461,10 @@ async function main(): Promise<void> {
   out('| --- | --- | --- | --- |');
   for (const r of clientRows)
     out(`| ${r.workload} | ${r.client} | ${fmt(r.cpuUs)} | ${fmt(r.rps)} |`);
+  out();
+  out('## Footprint: start-up time and memory of the command (bench/footprint.ts)');
+  out();
+  for (const line of footprintTable(await footprint(5))) out(line);
   out();
   const optimisations = optimisationLog();
   if (optimisations) out(optimisations);

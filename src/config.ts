@@ -1,6 +1,6 @@
 import { parse as parseDotEnv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
-import { readEgress } from './http/egress.js';
+import { readEgress } from './http/readEgress.js';
 import { readBrowserGuard } from './configBrowserGuard.js';
 import { readEndpoints } from './configEndpoints.js';
 import { readLimits } from './configLimits.js';

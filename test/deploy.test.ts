@@ -393,11 +393,13 @@ describe('deployment files', function () {
       packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }>;
     };
     // Safe only while no dependency needs its install script: none in production, and in the
-    // build stage only aws-sdk's (cognito-local's), which prints a maintenance-mode notice.
+    // build stage only aws-sdk's (cognito-local's), which prints a maintenance-mode notice, and
+    // esbuild's, which checks that its platform binary (an optional dependency, installed with or
+    // without scripts) is there.
     const scripted = Object.entries(lock.packages)
       .filter(([, p]) => p.hasInstallScript)
       .map(([path, p]) => `${path}${p.dev ? ' (dev)' : ''}`);
-    expect(scripted).to.deep.equal(['node_modules/aws-sdk (dev)']);
+    expect(scripted).to.deep.equal(['node_modules/aws-sdk (dev)', 'node_modules/esbuild (dev)']);
     const installs = [...(await read('Dockerfile')).matchAll(/^RUN (npm (?:ci|install)\b.*)$/gm)];
     expect(installs.length).to.be.greaterThan(0);
     for (const m of installs) expect(m[1]).to.include('--ignore-scripts');

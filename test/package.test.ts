@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { satisfies } from 'semver';
+import { startProcess } from './support/childProcess.js';
+import { eventually } from './support/eventually.js';
+import { ScriptedCognito } from './support/scriptedCognitoServer.js';
 import { identityPoolId, World } from './support/world.js';
 
 const run = promisify(execFile);
@@ -62,6 +65,7 @@ describe('the npm package', function () {
       'package.json',
       'package-lock.json',
       'tsconfig.json',
+      'scripts',
       'README.md',
       'docs',
       'LICENSE',
@@ -88,6 +92,7 @@ describe('the npm package', function () {
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/cli/main.js',
+      'dist/cli/main.js',
       'src/index.ts',
     ]);
     expect(
@@ -138,6 +143,46 @@ describe('the npm package', function () {
     const help = await run(bin, ['--help']);
     expect(help.stdout).to.include('serve');
     expect(help.stdout).not.to.match(/^\s+sandbox\s/m);
+  });
+
+  it('the installed command serves: it logs in, is ready, and its console and pretty logs load', async function () {
+    // The command ships bundled (dist/cli): every chunk serve and the console need must be in the
+    // package, and pino-pretty (loaded at run time) among its dependencies.
+    const cognito = await new ScriptedCognito().start();
+    cognito.addUser('packaged-user', 'Packaged-Passw0rd!');
+    const bin = join(prefix, 'node_modules', '.bin', 'scribe-proxy');
+    const serve = await startProcess(bin, ['serve'], {
+      cwd: prefix,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        SCRIBE_CLIENT_ID: 'scripted-client',
+        SCRIBE_USER_POOL_ID: 'eu-west-2_scripted',
+        SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:00000000-0000-0000-0000-000000000000',
+        SCRIBE_COGNITO_ENDPOINT: cognito.url,
+        SCRIBE_IDENTITY_ENDPOINT: cognito.url,
+        SCRIBE_USERNAME: 'packaged-user',
+        SCRIBE_PASSWORD: 'Packaged-Passw0rd!',
+        ADMIN_TOKEN: 'packaged-admin-token-0123456789abcdef',
+        LOG_FORMAT: 'pretty',
+        PROXY_PORT: '0',
+        ADMIN_PORT: '0',
+      },
+      ready: /admin on (http:\/\/127\.0\.0\.1:\d+)/,
+      name: 'installed serve',
+    });
+    try {
+      const ready = await eventually(
+        async () => (await fetch(`${serve.url}/readyz`)).status === 200,
+        20_000,
+      );
+      expect(ready, serve.output()).to.equal(true);
+      const signIn = await fetch(`${serve.url}/sign-in`);
+      expect(signIn.status).to.equal(200);
+      expect(await signIn.text()).to.include('<form');
+    } finally {
+      await serve.stop();
+      await cognito.stop();
+    }
   });
 
   it("docs/library.md's first script compiles in the project it says to make, and runs against the test peers without a warning", async function () {

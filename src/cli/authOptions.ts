@@ -1,9 +1,9 @@
-import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, askNewPassword, canPrompt } from './prompt.js';
 import { environmentWithDotEnv } from '../config.js';
 import { readEgress } from '../http/index.js';
-import { cognitoAgents } from '../server/index.js';
+// Not the server's index: a credential fetch must not load the server, express and pino.
+import { cognitoAgents } from '../server/cognitoAgents.js';
 import { UsageError } from './usage.js';
 import { newPasswordOption } from './cognitoOptionSpecs.js';
 
@@ -137,7 +137,8 @@ export async function logIn(
   if (isChallenge(result) && result.challengeName === 'SOFTWARE_TOKEN_MFA') {
     const secret = values['mfa-secret'];
     let code: string;
-    if (secret) code = generateSync({ secret });
+    // otplib is loaded when an MFA challenge comes, not on every credential fetch.
+    if (secret) code = (await import('otplib')).generateSync({ secret });
     else if (canPrompt()) code = await ask('MFA code from your authenticator app: ');
     else throw new UsageError('MFA code required: set SCRIBE_MFA_SECRET or run on a terminal');
     return auth.respondToMfaChallenge(result.username, result.session, code);

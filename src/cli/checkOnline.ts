@@ -1,6 +1,6 @@
 import { isChallenge } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { scribeAuthFor } from '../server/index.js';
+import { scribeAuthFor } from '../server/scribeAuthFor.js';
 import { readSessionFile } from '../session/index.js';
 
 /** One step of the online check: what was tried, and what came of it. */

@@ -1,39 +1,58 @@
 #!/usr/bin/env node
-import { ScribeAuthError } from '../auth/index.js';
-import { changePasswordCommand } from './commands/changePassword.js';
-import { checkCommand } from './commands/check.js';
-import { credentialsCommand } from './commands/credentials.js';
-import { confirmPasswordCommand, forgotPasswordCommand } from './commands/forgotPassword.js';
-import { loginCommand } from './commands/login.js';
-import { mfaSetupCommand } from './commands/mfaSetup.js';
-import { revokeCommand } from './commands/revoke.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { serveCommand } from './commands/serve.js';
-import { tokensCommand } from './commands/tokens.js';
+import { ScribeAuthError } from '../auth/errors.js';
 import { exitCodes, PromptAborted, UsageError } from './usage.js';
 import { closest } from './closest.js';
 import { quotedArgument } from './settingHint.js';
 import { existsSync } from 'node:fs';
-import { packageVersion } from '../version.js';
+import { packageRoot, packageVersion } from '../version.js';
 
 type Command = (argv: string[], print: (text: string) => void) => Promise<void>;
 
-const commands: Record<string, { run: Command; summary: string }> = {
-  serve: { run: serveCommand, summary: 'run the signing proxy and admin listener' },
+// Each command is imported when it runs: `--version`, `--help` and a typo load none of them, and
+// `credentials` (run on every AWS credential fetch) never loads the server, express or the console.
+const commands: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  serve: {
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+    summary: 'run the signing proxy and admin listener',
+  },
   check: {
-    run: checkCommand,
+    load: async () => (await import('./commands/check.js')).checkCommand,
     summary: 'validate the configuration; --online also tries the login',
   },
-  tokens: { run: tokensCommand, summary: 'log in and print Cognito tokens' },
-  credentials: { run: credentialsCommand, summary: 'log in and print federated AWS credentials' },
-  login: { run: loginCommand, summary: 'log in and write the session file' },
-  'change-password': { run: changePasswordCommand, summary: 'change a (temporary) password' },
-  'forgot-password': { run: forgotPasswordCommand, summary: 'send a password-reset code' },
-  'confirm-password': { run: confirmPasswordCommand, summary: 'set a new password with the code' },
-  revoke: { run: revokeCommand, summary: 'revoke the refresh token, delete the session file' },
-  'mfa-setup': { run: mfaSetupCommand, summary: 'set up TOTP MFA with an authenticator app' },
+  tokens: {
+    load: async () => (await import('./commands/tokens.js')).tokensCommand,
+    summary: 'log in and print Cognito tokens',
+  },
+  credentials: {
+    load: async () => (await import('./commands/credentials.js')).credentialsCommand,
+    summary: 'log in and print federated AWS credentials',
+  },
+  login: {
+    load: async () => (await import('./commands/login.js')).loginCommand,
+    summary: 'log in and write the session file',
+  },
+  'change-password': {
+    load: async () => (await import('./commands/changePassword.js')).changePasswordCommand,
+    summary: 'change a (temporary) password',
+  },
+  'forgot-password': {
+    load: async () => (await import('./commands/forgotPassword.js')).forgotPasswordCommand,
+    summary: 'send a password-reset code',
+  },
+  'confirm-password': {
+    load: async () => (await import('./commands/forgotPassword.js')).confirmPasswordCommand,
+    summary: 'set a new password with the code',
+  },
+  revoke: {
+    load: async () => (await import('./commands/revoke.js')).revokeCommand,
+    summary: 'revoke the refresh token, delete the session file',
+  },
+  'mfa-setup': {
+    load: async () => (await import('./commands/mfaSetup.js')).mfaSetupCommand,
+    summary: 'set up TOTP MFA with an authenticator app',
+  },
   sandbox: {
-    run: sandboxCommand,
+    load: async () => (await import('./commands/sandbox.js')).sandboxCommand,
     summary: 'run the whole flow on this machine, no account needed',
   },
 };
@@ -43,7 +62,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
  * installed package ships without them, so it does not offer the sandbox.
  */
 function sandboxAvailable(): boolean {
-  return existsSync(new URL('../../test/support/sandbox.js', import.meta.url));
+  return existsSync(new URL('dist/test/support/sandbox.js', packageRoot));
 }
 
 function mainHelp(): string {
@@ -85,7 +104,8 @@ export async function main(argv: string[]): Promise<number> {
       const { reportMisspelledVariables } = await import('./misspelledVariables.js');
       if (!reportMisspelledVariables(name)) return exitCodes.usage;
     }
-    await command.run(rest, print);
+    const run = await command.load();
+    await run(rest, print);
     return exitCodes.ok;
   } catch (err) {
     if (err instanceof PromptAborted) {

@@ -1,7 +1,8 @@
 export { errorBody, sendJsonError } from './errorBody.js';
 export { bearerCheck, bearerToken } from './bearerCheck.js';
 export { operatorNextStep } from './operatorNextStep.js';
-export { egressAgent, readEgress, egressProxyFor, type EgressProxy } from './egress.js';
+export { egressAgent, egressProxyFor } from './egress.js';
+export { readEgress, type EgressProxy } from './readEgress.js';
 export {
   basicCredentials,
   CredentialsNotUtf8Error,

@@ -1,8 +1,20 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { PrettyOptions } from 'pino-pretty';
 import { redactPaths } from './redact.js';
 
 export type { Logger };
+
+/**
+ * pino-pretty, loaded only for LOG_FORMAT=pretty (a JSON logger, the sidecar's, never pays for
+ * it); required, so that createLogger stays synchronous.
+ */
+function prettyStream(options: PrettyOptions): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (
+    options: PrettyOptions,
+  ) => DestinationStream;
+  return pretty(options);
+}
 
 /**
  * A logger that censors secrets by key wherever they appear in a log object: JSON lines, or with
@@ -19,7 +31,7 @@ export function createLogger(
 ): Logger {
   const out =
     format === 'pretty'
-      ? pretty({
+      ? prettyStream({
           destination: destination ?? 1,
           colorize: destination === undefined && process.stdout.isTTY === true,
           translateTime: 'SYS:HH:MM:ss.l',

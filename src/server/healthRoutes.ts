@@ -1,10 +1,11 @@
 import { Router, type Response } from 'express';
+// Not the admin index: its router and OpenAPI document load zod, which health alone never needs.
 import {
   countWrongToken,
   lockedOut,
   type AdminTokenRefusal,
   type AdminTokenThrottle,
-} from '../admin/index.js';
+} from '../admin/requireAdminToken.js';
 import { bearerCheck, bearerToken } from '../http/index.js';
 import type { Metrics } from '../observability/index.js';
 

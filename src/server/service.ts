@@ -17,8 +17,6 @@ import {
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
 import { adminHostCheck, type EgressProxy } from '../http/index.js';
-import { adminRouter, adminTokenThrottle, sessionsRouter } from '../admin/index.js';
-import { createConsole } from '../admin/console/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
 import { createAdminApp } from './adminApp.js';
@@ -185,16 +183,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
       `admin ${action} ${outcome}`,
     );
   const adminToken = config.adminToken;
-  // One count of wrong admin tokens per address for the admin API and /readyz alike.
-  const throttle = adminTokenThrottle();
   const ownHost = adminHostCheck(config.adminAllowedHosts);
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
-  const admin = createAdminApp(
+  // The admin API (zod, its OpenAPI document) and the console (preact, its pages) are loaded
+  // only when ADMIN_TOKEN enables them: a sidecar without one serves health and metrics alone.
+  const [adminModule, consoleModule] = adminToken
+    ? await Promise.all([import('../admin/index.js'), import('../admin/console/index.js')])
+    : [];
+  // One count of wrong admin tokens per address for the admin API and /readyz alike.
+  const throttle = adminModule?.adminTokenThrottle();
+  const adminApp = createAdminApp(
     healthRoutes(
       sessions.readiness,
       metrics,
-      adminToken
+      adminToken && throttle
         ? {
             adminToken,
             throttle,
@@ -203,10 +206,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
           }
         : undefined,
     ),
-    !adminToken
+    !adminToken || !adminModule || !throttle
       ? undefined
       : session && actions
-        ? adminRouter({
+        ? adminModule.adminRouter({
             session,
             actions,
             adminToken,
@@ -214,7 +217,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
             onAction,
             adminTokenThrottle: throttle,
           })
-        : sessionsRouter({
+        : adminModule.sessionsRouter({
             sessions: sessions.cache as SessionCache,
             adminToken,
             onAction,
@@ -225,9 +228,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ownHost,
       onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
     },
-    !adminToken
+    !adminToken || !consoleModule
       ? undefined
-      : createConsole({
+      : consoleModule.createConsole({
           adminToken,
           tls: tls.admin,
           ownHost,
@@ -243,7 +246,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     refusalCounter(metrics, 'admin_connections'),
   );
   const adminServer = createHardenedServer(
-    adminCap.guard((req, res) => admin(req, res)),
+    adminCap.guard((req, res) => adminApp(req, res)),
     defaultLimits,
     adminTls?.serverOptions(),
   );

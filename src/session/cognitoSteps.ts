@@ -1,4 +1,3 @@
-import { generateSync } from 'otplib';
 import { isChallenge, type AuthResult, type ScribeAuth, type Tokens } from '../auth/index.js';
 import { ChallengePending } from './errors.js';
 import type { Held } from './held.js';
@@ -15,6 +14,8 @@ export async function tokensFrom(
 ): Promise<Tokens> {
   if (!isChallenge(result)) return result;
   if (result.challengeName === 'SOFTWARE_TOKEN_MFA' && mfaSecret) {
+    // otplib is loaded when an MFA challenge comes, not by every login.
+    const { generateSync } = await import('otplib');
     const code = generateSync({ secret: mfaSecret });
     return auth.respondToMfaChallenge(result.username, result.session, code);
   }

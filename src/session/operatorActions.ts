@@ -1,4 +1,3 @@
-import { generateURI } from 'otplib';
 import type { AuthResult, CodeDelivery } from '../auth/index.js';
 import { ChallengePending, SessionConflictError } from './errors.js';
 import { challengeState } from './refreshPolicy.js';
@@ -97,7 +96,12 @@ export class OperatorActions {
       setup = {
         username,
         secret,
-        otpauthUri: generateURI({ issuer: 'Scribe', label: username, secret }),
+        // otplib is loaded when an MFA set-up needs it, not by every session.
+        otpauthUri: (await import('otplib')).generateURI({
+          issuer: 'Scribe',
+          label: username,
+          secret,
+        }),
       };
       return {};
     });

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 import { readSessionFile, SessionFileError, type SessionFileContents } from './sessionFile.js';
 
 /** What the start-up knows when it reads the session file. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { credentialCachePath } from '../../src/cli/credentialCachePath.js';
-import { cliBin, runCli, type CliRun } from '../support/cli.js';
+import { runCli, shippedBin, type CliRun } from '../support/cli.js';
 import { CountingRelay } from '../support/countingRelay.js';
 import { identityPoolId, World } from '../support/world.js';
 
@@ -300,12 +300,12 @@ describe('scribe-proxy credentials --format process (AWS credential_process)', f
     await writeFile(
       config,
       (profile as string)
-        .replace('node /path/to/scribe-proxy/dist/src/cli/main.js', `${process.execPath} ${cliBin}`)
+        .replace('node /path/to/scribe-proxy/dist/cli/main.js', `${process.execPath} ${shippedBin}`)
         .replace('/path/to/session.json', file),
     );
     expect(await readFile(config, 'utf8'))
       .to.include(file)
-      .and.include(cliBin);
+      .and.include(shippedBin);
 
     // No password and no pool settings anywhere: only the profile and the session file.
     const { stdout } = await run('python3', ['-c', signedCall, `${world.upstream.url}/v1/tasks`], {

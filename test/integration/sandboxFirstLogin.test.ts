@@ -45,7 +45,10 @@ describe("the sandbox's first-login story: --temporary-password, login --session
       .map((l) => l.trim());
     const exported = banner.find((l) => l.startsWith('export ')) as string;
     const login = banner.find((l) => l.includes(' login --username ')) as string;
-    const start = banner.find((l) => l.endsWith('main.js serve')) as string;
+    // The serve line, less its trailing comment (a shell would drop it too).
+    const start = banner
+      .find((l) => /main\.js serve(\s+#.*)?$/.test(l))
+      ?.replace(/\s+#.*$/, '') as string;
     expect(exported && login && start, banner.join('\n')).to.be.a('string');
 
     // What a person types at the prompts: the temporary password, then a new one.
@@ -63,8 +66,8 @@ describe("the sandbox's first-login story: --temporary-password, login --session
       throw new Error(`login failed: ${err.stderr ?? String(err)}`);
     });
 
-    // The serve line as printed, on free ports, from the directory holding the session file.
-    const script = `${exported}\n${here(start).replace('PROXY_PORT=8090 ADMIN_PORT=8091', 'PROXY_PORT=0 ADMIN_PORT=0').replace(' node ', ' exec node ')}`;
+    // The serve line as printed (free ports), from the directory holding the session file.
+    const script = `${exported}\n${here(start).replace(' node ', ' exec node ')}`;
     serve = await startProcess('sh', ['-c', script], {
       cwd: dir,
       env: { PATH: process.env['PATH'] ?? '' },

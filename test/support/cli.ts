@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const cliBin = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The command as shipped: bundled by scripts/bundle.js (the package's bin, the image's). */
+export const shippedBin = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 export interface CliRun {
   code: number;

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service } from '../../src/server/index.js';
-import { createTestCa } from './certificates.js';
 import { ChallengeAnswerRelay } from './challengeAnswerRelay.js';
 import { CognitoLocal } from './cognitoLocal.js';
 import { IdentityPoolEmulator } from './identityPoolEmulator.js';
@@ -165,6 +164,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 /** A CA and a server certificate (localhost, 127.0.0.1, and `host`) in a fresh temp folder. */
 async function throwawayTls(host: string) {
   const dir = await mkdtemp(join(tmpdir(), 'scribe-sandbox-tls-'));
+  // Loaded for --tls alone: the certificate library costs a second of every sandbox's start.
+  const { createTestCa } = await import('./certificates.js');
   const ca = await createTestCa('scribe-proxy sandbox CA (throwaway)');
   const extra = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? [] : [host];
   const pair = await ca.server({ hosts: extra });

@@ -6,7 +6,6 @@ import {
   type Config,
 } from '../../config.js';
 import { sayEndpointOverride } from '../endpointOverrideCheck.js';
-import { checkOnline } from '../checkOnline.js';
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
 
@@ -68,6 +67,8 @@ export async function checkCommand(argv: string[], print: (text: string) => void
   for (const override of endpointOverrides(config)) sayEndpointOverride(override);
   print(`The configuration is valid:\n${describeConfig(config)}`);
   if (!values['online']) return;
+  // The Cognito clients are loaded for --online alone.
+  const { checkOnline } = await import('../checkOnline.js');
   const ok = await checkOnline(config, env, (step) =>
     print(`${step.ok ? '✓' : '✗'} ${step.step}: ${step.detail}`),
   );

@@ -1,6 +1,7 @@
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';
 import { sandboxBanner } from './sandboxBanner.js';
+import { packageRoot } from '../../version.js';
 
 const specs: OptionSpec[] = [
   { flag: 'host', help: 'listen address (default 127.0.0.1; 0.0.0.0 only inside a container)' },
@@ -44,7 +45,7 @@ export async function sandboxCommand(argv: string[], print: (text: string) => vo
     throw new UsageError('--sessions must be shared or per-client');
   }
   // The sandbox reuses the test servers, which only a source checkout has (not the npm package).
-  const modulePath = '../../../test/support/sandbox.js';
+  const modulePath = new URL('dist/test/support/sandbox.js', packageRoot).href;
   let sandboxModule: typeof import('../../../test/support/sandbox.js');
   try {
     sandboxModule = (await import(modulePath)) as typeof sandboxModule;

@@ -1,5 +1,4 @@
 import { ConfigError, environmentWithDotEnv, loadConfig } from '../../config.js';
-import { startService } from '../../server/index.js';
 import { UsageError } from '../usage.js';
 import { configHelp } from '../../configProblems.js';
 import { serveArgumentProblem } from '../settingHint.js';
@@ -36,6 +35,9 @@ export async function serveCommand(argv: string[], print: (text: string) => void
   // the default action, ending the process, must not apply).
   let reloadTls = () => {};
   process.on('SIGHUP', () => reloadTls());
+  // The server (express, pino, the Cognito clients) is loaded once the configuration is valid:
+  // `serve --help` and a configuration error print at once.
+  const { startService } = await import('../../server/index.js');
   const service = await startService(config, {
     startAbort: stopping.signal,
     onTlsReload: (reload) => (reloadTls = reload),
