@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { describeConfigProblem } from '../src/configProblems.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
+import { describeConfigProblem } from '../src/config/problems.js';
 
 const minimal = {
   SCRIBE_CLIENT_ID: 'client',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { isLoopback, loadConfig } from '../src/config.js';
+import { isLoopback, loadConfig } from '../src/config/index.js';
 import { dockerRunFlags, envFile, imageEnvironment } from './support/containerEnvironment.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { configVariables } from '../src/config.js';
-import { configReference } from '../src/configReference.js';
+import { configVariables } from '../src/config/index.js';
+import { configReference } from '../src/config/reference.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFile(`${root}${path}`, 'utf8');
@@ -12,12 +12,12 @@ describe('the docs match the configuration', function () {
   let readByConfig: string[];
 
   before(async function () {
-    // The configuration's code: config.ts and the files beside it that read and check its
-    // groups (the reference and the problem wording are checked against them, not read).
-    const files = (await readdir(`${root}src`)).filter(
-      (f) => /^config\w*\.ts$/.test(f) && !['configReference.ts', 'configProblems.ts'].includes(f),
+    // The configuration's code: the files of src/config that read and check its groups (the
+    // reference and the problem wording are checked against them, not read).
+    const files = (await readdir(`${root}src/config`)).filter(
+      (f) => f.endsWith('.ts') && !['reference.ts', 'problems.ts'].includes(f),
     );
-    const source = (await Promise.all(files.map((f) => read(`src/${f}`)))).join('\n');
+    const source = (await Promise.all(files.map((f) => read(`src/config/${f}`)))).join('\n');
     // Every variable name the configuration's code mentions as a string literal.
     readByConfig = sorted(
       [
@@ -48,7 +48,7 @@ describe('the docs match the configuration', function () {
 });
 
 describe('docs/configuration.md is the configuration reference', function () {
-  it('says for each variable what src/configReference.ts says: meaning and default', async function () {
+  it('says for each variable what src/config/reference.ts says: meaning and default', async function () {
     const text = await read('docs/configuration.md');
     const rows = [...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)`\s*\| (.*?)\s*\| (.*?)\s*\|$/gm)].map(
       (m) => ({ name: m[1], meaning: m[2], default: m[3] }),

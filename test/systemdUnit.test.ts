@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { configReference } from '../src/configReference.js';
-import { secretFileVariables } from '../src/config.js';
+import { configReference } from '../src/config/reference.js';
+import { secretFileVariables } from '../src/config/index.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));

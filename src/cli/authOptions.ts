@@ -1,6 +1,6 @@
 import { isChallenge, ScribeAuth, type Tokens } from '../auth/index.js';
 import { ask, askNewPassword, canPrompt } from './prompt.js';
-import { environmentWithDotEnv } from '../config.js';
+import { environmentWithDotEnv } from '../config/index.js';
 import { readEgress } from '../http/index.js';
 // Not the server's index: a credential fetch must not load the server, express and pino.
 import { cognitoAgents } from '../server/cognitoAgents.js';

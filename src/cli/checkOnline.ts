@@ -1,5 +1,5 @@
 import { isChallenge } from '../auth/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { scribeAuthFor } from '../server/scribeAuthFor.js';
 import { readSessionFile } from '../session/index.js';
 

@@ -1,4 +1,4 @@
-import { checkEndpoint } from '../config.js';
+import { checkEndpoint } from '../config/index.js';
 import { UsageError } from './usage.js';
 
 /**

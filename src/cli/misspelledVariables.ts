@@ -1,9 +1,9 @@
-import { dotEnvFile } from '../config.js';
-import { configReference } from '../configReference.js';
+import { dotEnvFile } from '../config/index.js';
+import { configReference } from '../config/reference.js';
 import { closest } from './closest.js';
 
 /**
- * Variables the CLI reads beyond the configuration's (configReference.ts): a command option's
+ * Variables the CLI reads beyond the configuration's (config/reference.ts): a command option's
  * fallback (`--new-password`) and its `_FILE` form.
  */
 export const cliVariables = ['SCRIBE_NEW_PASSWORD', 'SCRIBE_NEW_PASSWORD_FILE'] as const;

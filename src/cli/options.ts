@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { environmentWithDotEnv } from '../config.js';
+import { environmentWithDotEnv } from '../config/index.js';
 import { secretValue } from './secretOption.js';
 import { UsageError } from './usage.js';
 import { closest } from './closest.js';

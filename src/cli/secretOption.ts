@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readSecretFile } from '../config.js';
+import { readSecretFile } from '../config/index.js';
 import type { OptionSpec } from './options.js';
 import { UsageError } from './usage.js';
 

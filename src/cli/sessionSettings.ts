@@ -1,4 +1,4 @@
-import { checkEndpoint, dotEnvFile } from '../config.js';
+import { checkEndpoint, dotEnvFile } from '../config/index.js';
 import type { SessionFileContents, SessionSettings } from '../session/sessionFile.js';
 import { UsageError } from './usage.js';
 

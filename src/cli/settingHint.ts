@@ -1,4 +1,4 @@
-import { configReference } from '../configReference.js';
+import { configReference } from '../config/reference.js';
 import { closest } from './closest.js';
 
 const names = configReference.map((s) => s.name);

@@ -1,6 +1,6 @@
-import { ConfigError, type Config, type TlsFileSettings } from '../config.js';
+import { ConfigError, type Config, type TlsFileSettings } from '../config/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
-import { TlsFileError } from '../tlsFiles.js';
+import { TlsFileError } from '../config/tlsFiles.js';
 import { TlsContext } from './tlsContext.js';
 
 /** The TLS contexts of both listeners (undefined: plain HTTP), reloaded and closed together. */

@@ -1,5 +1,5 @@
 import { ScribeAuth } from '../auth/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { cognitoAgents } from './cognitoAgents.js';
 
 /**

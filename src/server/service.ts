@@ -1,5 +1,5 @@
 import { ScribeAuth } from '../auth/index.js';
-import { endpointOverrides, isLoopback, type Config } from '../config.js';
+import { endpointOverrides, isLoopback, type Config } from '../config/index.js';
 import {
   createLogger,
   createMetrics,

@@ -1,5 +1,5 @@
 import type { ScribeAuth } from '../auth/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { SessionChoice } from '../proxy/index.js';
 import {

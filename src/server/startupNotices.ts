@@ -1,4 +1,4 @@
-import { isLoopback, sendsInClear, type Config } from '../config.js';
+import { isLoopback, sendsInClear, type Config } from '../config/index.js';
 import type { Logger } from '../observability/index.js';
 
 /** The warnings and notes an operator should read once at start, about how it is exposed. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { ConfigError, configVariables, loadConfig } from '../../src/config.js';
-import { configReference } from '../../src/configReference.js';
-import { plainDefault, plainText } from '../../src/configProblems.js';
+import { ConfigError, configVariables, loadConfig } from '../../src/config/index.js';
+import { configReference } from '../../src/config/reference.js';
+import { plainDefault, plainText } from '../../src/config/problems.js';
 import { runCli } from '../support/cli.js';
 
 /** A configuration that loads: the values Scribe support gives, and a login. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { cliBin, runCli } from '../support/cli.js';
 import { startProcess } from '../support/childProcess.js';
 import { cliVariables } from '../../src/cli/misspelledVariables.js';
-import { configVariables } from '../../src/config.js';
+import { configVariables } from '../../src/config/index.js';
 
 /** A configuration `check` accepts; Cognito is a closed loopback port (nothing is called). */
 const valid = {

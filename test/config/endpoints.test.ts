@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { endpointOverrides, loadConfig } from '../../src/config.js';
+import { endpointOverrides, loadConfig } from '../../src/config/index.js';
 import { minimal, problems } from './support.js';
 
 describe('Cognito endpoint overrides', function () {

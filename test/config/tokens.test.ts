@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { minimal, problems } from './support.js';
 
 const good = 'k8s-Secret-Token-0123456789';

@@ -1,6 +1,6 @@
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ScribeAuth } from '../../src/index.js';
 import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service } from '../../src/server/index.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import { isChallenge, ScribeAuth } from '../../src/index.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { startService, type Service } from '../../src/server/index.js';
 import { readSessionFile } from '../../src/session/index.js';
 import { sandboxBanner } from '../../src/cli/commands/sandboxBanner.js';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { isChallenge, ScribeAuth, type Tokens } from '../../src/index.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/observability/index.js';
 import { startService, type Service, type ServiceOptions } from '../../src/server/index.js';
 import { CognitoLocal, type TestPool, type TokenLifetimes } from './cognitoLocal.js';

@@ -4,7 +4,7 @@ import {
   environmentWithDotEnv,
   loadConfig,
   type Config,
-} from '../../config.js';
+} from '../../config/index.js';
 import { sayEndpointOverride } from '../endpointOverrideCheck.js';
 import { helpText, parseOptions, type OptionSpec } from '../options.js';
 import { UsageError } from '../usage.js';

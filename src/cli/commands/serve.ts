@@ -1,6 +1,6 @@
-import { ConfigError, environmentWithDotEnv, loadConfig } from '../../config.js';
+import { ConfigError, environmentWithDotEnv, loadConfig } from '../../config/index.js';
 import { UsageError } from '../usage.js';
-import { configHelp } from '../../configProblems.js';
+import { configHelp } from '../../config/problems.js';
 import { serveArgumentProblem } from '../settingHint.js';
 
 export const serveHelp = `Usage: scribe-proxy serve

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import type { Config } from './config.js';
-import type { ConfigReader } from './configReader.js';
+import type { Config } from './index.js';
+import type { ConfigReader } from './ConfigReader.js';
 
 /**
  * The Cognito and identity endpoint overrides (the sandbox, tests, a private endpoint). They

@@ -1,6 +1,6 @@
-import type { Config } from './config.js';
-import type { ConfigReader } from './configReader.js';
-import { sharedAccountVariables } from './configVariables.js';
+import type { Config } from './index.js';
+import type { ConfigReader } from './ConfigReader.js';
+import { sharedAccountVariables } from './variables.js';
 
 /**
  * Who logs in and who may call: the account and its secrets (shared mode) or one login per client

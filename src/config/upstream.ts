@@ -1,6 +1,6 @@
-import type { Config } from './config.js';
-import type { ConfigReader } from './configReader.js';
-import { sendsInClear } from './configEndpoints.js';
+import type { Config } from './index.js';
+import type { ConfigReader } from './ConfigReader.js';
+import { sendsInClear } from './endpoints.js';
 
 /** An AWS region name, as the pool ids start with it. */
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;

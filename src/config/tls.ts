@@ -1,6 +1,6 @@
-import type { Config } from './config.js';
-import type { ConfigReader } from './configReader.js';
-import type { Variable } from './configVariables.js';
+import type { Config } from './index.js';
+import type { ConfigReader } from './ConfigReader.js';
+import type { Variable } from './variables.js';
 import { readTlsFiles, TlsFileError, type TlsFileSettings } from './tlsFiles.js';
 
 /** HTTPS on each listener, its files checked now rather than at the first handshake. */

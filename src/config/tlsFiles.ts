@@ -5,7 +5,7 @@ import { createSecureContext } from 'node:tls';
 /**
  * Reading and checking a listener's certificate, key and client CA from files: the one check
  * both the configuration (at start) and the running listener (at every reload) use. It imports
- * nothing of ours, so the configuration (configTls.ts) may use it.
+ * nothing of ours, so the configuration (tls.ts) may use it.
  */
 
 /** Where one listener's TLS files are, and the variables that named them (for messages). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { secretFileVariables, type SecretVariable, type Variable } from './configVariables.js';
+import { secretFileVariables, type SecretVariable, type Variable } from './variables.js';
 
 /**
  * A secret read from a file, as Kubernetes and Docker hand secrets out: the trailing newline an
@@ -12,7 +12,7 @@ export function readSecretFile(path: string): string {
 
 /**
  * Typed reads of one environment. A value that will not do is noted in `problems` (worded as
- * configProblems.ts expects) and read as its fallback, so every problem is found in one pass.
+ * problems.ts expects) and read as its fallback, so every problem is found in one pass.
  */
 export class ConfigReader {
   /** Every problem found so far, in the order found. */

@@ -1,4 +1,4 @@
-import { configReference } from './configReference.js';
+import { configReference } from './reference.js';
 
 /** Markdown as plain terminal text: links become their text, code spans lose their backticks. */
 export const plainText = (markdown: string): string =>

@@ -1,5 +1,5 @@
-import type { Config } from './config.js';
-import type { ConfigReader } from './configReader.js';
+import type { Config } from './index.js';
+import type { ConfigReader } from './ConfigReader.js';
 
 const MiB = 1024 * 1024;
 

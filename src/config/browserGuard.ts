@@ -1,5 +1,5 @@
-import type { Config } from './config.js';
-import type { ConfigReader } from './configReader.js';
+import type { Config } from './index.js';
+import type { ConfigReader } from './ConfigReader.js';
 
 /**
  * The browser guard's lists: the origins whose pages may call the proxy (PROXY_ALLOWED_ORIGINS)
