@@ -153,14 +153,15 @@ async function ready(adminUrl: string): Promise<boolean> {
   }
 }
 
-const cliJs = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** The command as shipped: the bundle the package's bin runs (scripts/bundle.js). */
+const cliJs = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 /**
  * The product as users run it: `scribe-proxy serve` (this build's CLI) with its default settings,
  * both listeners, a session logged in against `cognitoUrl` (user pool and identity pool), and its
  * log on stdout going to a file, as a redirected `serve > proxy.log` would. Started in an empty
  * directory (no .env), with only the environment a user would set. `cli`: another build's
- * dist/src/cli/main.js; `nodeArgs`: options for node itself (--cpu-prof).
+ * dist/cli/main.js (or dist/src/cli/main.js, the unbundled one); `nodeArgs`: options for node itself (--cpu-prof).
  */
 export async function startServe(
   upstreamUrl: string,

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     '- bare-node: node:http in, a keep-alive http.request out, unsigned, no log (bench/barePassThrough.ts): the floor under any Node proxy',
   );
   header.push(
-    "- scribe-proxy: the product as users run it: `node dist/src/cli/main.js serve` with its default settings (LOG_LEVEL=info: one access log line per request; metrics on; both listeners), a session logged in against the bench's stand-in Cognito (bench/fakeCognito.ts), stdout redirected to a file; scribe-proxy@warn: the same at LOG_LEVEL=warn (a diagnostic: what the access log costs)",
+    "- scribe-proxy: the product as users run it: `node dist/cli/main.js serve` (the bundled command the package's bin runs) with its default settings (LOG_LEVEL=info: one access log line per request; metrics on; both listeners), a session logged in against the bench's stand-in Cognito (bench/fakeCognito.ts), stdout redirected to a file; scribe-proxy@warn: the same at LOG_LEVEL=warn (a diagnostic: what the access log costs)",
   );
   header.push(
     '- in-process: a diagnostic, not the product: the proxy handler built in a bench process (bench/servers.ts), a fixed session, its log to /dev/null, no admin listener (docs/performance.md lists every difference)',

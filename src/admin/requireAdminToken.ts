@@ -33,6 +33,10 @@ export function adminTokenThrottle(
     limit: limit.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // An IPv6 client counts by its /64 (one host owns the whole prefix), as at the console's
+    // sign-in: by the library's default /56, a cluster's nodes (a /64 of pods each) would share
+    // one count, and a pod on another node could lock out the operator's.
+    ipv6Subnet: 64,
     requestWasSuccessful: (_req, res) => res.locals[wrongToken] !== true,
     skipSuccessfulRequests: true,
     handler: (_req, res, next) => {

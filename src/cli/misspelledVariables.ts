@@ -28,6 +28,18 @@ const ours = /^SCRIBE_/i;
 const shared = /^(?:PROXY|ADMIN)_/i;
 // Only a name that looks like a variable name is ever shown (never more than a name).
 const nameShape = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+// What Kubernetes sets in every pod for each Service of its namespace (scribe-gateway's own, or a
+// Service named scribe-proxy): <NAME>_SERVICE_HOST, <NAME>_SERVICE_PORT[_<PORT NAME>],
+// <NAME>_PORT and <NAME>_PORT_<n>_<PROTOCOL>[_PROTO|_PORT|_ADDR].
+const serviceLinkSuffix =
+  /_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?)$/;
+
+/** A name Kubernetes set for a Service: its `<NAME>_SERVICE_HOST` is set alongside. */
+function isServiceLink(name: string, environment: NodeJS.ProcessEnv): boolean {
+  const suffix = serviceLinkSuffix.exec(name);
+  if (!suffix) return false;
+  return environment[`${name.slice(0, suffix.index)}_SERVICE_HOST`] !== undefined;
+}
 
 /**
  * The variables in the environment and `.env` that look meant for scribe-proxy but are not
@@ -47,6 +59,7 @@ export function misspelledVariables(
     for (const name of names) {
       if (known.includes(name) || !nameShape.test(name)) continue;
       if (!ours.test(name) && !shared.test(name)) continue;
+      if (source === 'the environment' && isServiceLink(name, environment)) continue;
       const near = closest(
         name,
         known.map((k) => k.toLowerCase()),

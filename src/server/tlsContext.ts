@@ -2,7 +2,12 @@ import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Server as TlsServer, TlsOptions } from 'node:tls';
 import type { Logger, Metrics } from '../observability/index.js';
-import { readTlsFiles, TlsFileError, type TlsFileSettings, type TlsMaterial } from '../config/tlsFiles.js';
+import {
+  readTlsFiles,
+  TlsFileError,
+  type TlsFileSettings,
+  type TlsMaterial,
+} from '../config/tlsFiles.js';
 
 export interface TlsContextOptions {
   /** Which listener this is, for logs and metrics. */

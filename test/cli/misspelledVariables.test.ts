@@ -67,6 +67,27 @@ describe('misspelled variables are named, never their values', function () {
     expect(run.stdout + run.stderr).not.to.include(secretValue);
   });
 
+  it('leaves alone the variables Kubernetes sets for a Service (scribe-gateway, the shipped one)', async function () {
+    // Every pod started after the Service gets these (enableServiceLinks is on by default).
+    const link = 'tcp://10.96.0.9:8080';
+    const serviceLinks = {
+      SCRIBE_GATEWAY_SERVICE_HOST: '10.96.0.9',
+      SCRIBE_GATEWAY_SERVICE_PORT: '8080',
+      SCRIBE_GATEWAY_SERVICE_PORT_HTTP: '8080',
+      SCRIBE_GATEWAY_PORT: link,
+      SCRIBE_GATEWAY_PORT_8080_TCP: link,
+      SCRIBE_GATEWAY_PORT_8080_TCP_PROTO: 'tcp',
+      SCRIBE_GATEWAY_PORT_8080_TCP_PORT: '8080',
+      SCRIBE_GATEWAY_PORT_8080_TCP_ADDR: '10.96.0.9',
+    };
+    const run = await runCli(['check'], { ...valid, ...serviceLinks, SCRIBE_GATEWAY_PROT: '1' });
+    expect(run.code, run.stderr).to.equal(0);
+    const lines = run.stderr.split('\n').filter((line) => line.includes('warning:'));
+    expect(lines, 'a look-alike with no Service behind it is still named').to.deep.equal([
+      'scribe-proxy: warning: SCRIBE_GATEWAY_PROT (in the environment) is not a variable scribe-proxy reads; scribe-proxy serve --help lists them',
+    ]);
+  });
+
   it('serve warns and starts; a misspelled required variable stops it before it starts', async function () {
     const env = {
       PATH: process.env['PATH'] ?? '',
