@@ -25,9 +25,17 @@ export function readBody(maxBytes: number, idleMs: number, budget: BodyBudget): 
     const chunked = declared === undefined;
     const coding = headers['transfer-encoding'];
     if (coding === undefined && (chunked || declared === '0')) return;
-    // Node undoes only chunked (and refuses a coding not ending in it): gzip's bytes would go
-    // upstream, signed, as if they were the body (RFC 9112 6.1: 501).
-    if (coding !== undefined && coding.trim().toLowerCase() !== 'chunked') {
+    const codings = coding?.split(',').map((c) => c.trim().toLowerCase());
+    // Node undoes only chunked: with another coding before it (`gzip, chunked`), gzip's bytes
+    // would go upstream, signed, as if they were the body (RFC 9112 6.1: 501). A coding list
+    // not ending in chunked (`xchunked`) has no findable end: Node's parser refuses it with 400
+    // as it reads on (RFC 9112 6.3), and that is the one answer the connection gets.
+    if (
+      coding !== undefined &&
+      codings !== undefined &&
+      codings.length > 1 &&
+      codings.at(-1) === 'chunked'
+    ) {
       throw new ProxyError(
         501,
         'transfer_coding_unsupported',
