@@ -77,9 +77,10 @@ describe('faults: twenty 50 MiB uploads at once (the real process, its memory me
     expect(outcomes).to.include('200');
     expect(outcomes).to.include('503 overloaded');
     // Beside the bodies held, the read buffers of the uploads being dropped live until V8
-    // collects them, which it does once about 64 MiB of them were allocated: that much is
-    // transient. Without the budget all twenty are taken: 1000 MiB of bodies at once.
-    const transient = 64 * MiB;
+    // collects them, in batches: up to about 64 MiB on Node 20, and 76 MiB seen once on Node 26
+    // in a full CI run. That much is transient, so 128 MiB is allowed for it. Without the
+    // budget all twenty are taken: 1000 MiB of bodies at once, far past this bound.
+    const transient = 128 * MiB;
     expect(peak, `peak ${peak / MiB} MiB, idle ${idle / MiB} MiB`).to.be.at.most(
       idle + budget + transient,
     );
