@@ -1,6 +1,14 @@
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { bearerCheck, bearerToken, sendJsonError } from '../http/index.js';
+import {
+  countWrongToken,
+  lockedOut,
+  markLockedOut,
+  presentedWrongToken,
+} from './adminTokenMarks.js';
+
+export { countWrongToken, lockedOut } from './adminTokenMarks.js';
 
 /** Why a request was refused before any admin route: no token, a wrong one, too many wrong. */
 export type AdminTokenRefusal = 'missing_token' | 'wrong_token' | 'too_many_failures';
@@ -19,9 +27,6 @@ export interface AdminTokenFailureLimit {
   windowMs: number;
 }
 
-const wrongToken = 'wrongAdminToken';
-const lockedOutMark = 'adminTokenLockedOut';
-
 /** Create the per-address count of wrong admin tokens (default 10 a minute). */
 export function adminTokenThrottle(
   limit: AdminTokenFailureLimit = { limit: 10, windowMs: 60_000 },
@@ -37,22 +42,14 @@ export function adminTokenThrottle(
     // sign-in: by the library's default /56, a cluster's nodes (a /64 of pods each) would share
     // one count, and a pod on another node could lock out the operator's.
     ipv6Subnet: 64,
-    requestWasSuccessful: (_req, res) => res.locals[wrongToken] !== true,
+    requestWasSuccessful: (_req, res) => !presentedWrongToken(res),
     skipSuccessfulRequests: true,
     handler: (_req, res, next) => {
-      res.locals[lockedOutMark] = true;
+      markLockedOut(res);
       next();
     },
   });
 }
-
-/** The address of this request is over its allowance of wrong tokens (after the throttle ran). */
-export const lockedOut = (res: Response): boolean => res.locals[lockedOutMark] === true;
-
-/** Count this request's token as a guess (it was presented and wrong). */
-export const countWrongToken = (res: Response): void => {
-  res.locals[wrongToken] = true;
-};
 
 export interface AdminTokenOptions {
   /** Told of every refusal, for the log (never the token presented). */

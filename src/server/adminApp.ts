@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { sendJsonError } from '../http/index.js';
+import type { HealthRoutes } from './healthRoutes.js';
 
 /** How the admin listener serves its app. */
 export interface AdminAppOptions {
@@ -36,7 +37,7 @@ function refuseForeignHost(options: AdminAppOptions): RequestHandler {
  * only the listener's own Host names.
  */
 export function createAdminApp(
-  health: Router,
+  health: HealthRoutes,
   admin?: Router,
   options: AdminAppOptions = { tls: false },
   console?: Router,
@@ -45,7 +46,7 @@ export function createAdminApp(
   app.locals['tls'] = options.tls;
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(health);
+  app.use((req, res, next) => health(req, res, () => next()));
   if (admin) app.use('/admin', refuseForeignHost(options), admin);
   if (console) app.use(console);
   app.use((_req, res) => sendJsonError(res, 404, 'not_found', 'no such route'));

@@ -6,7 +6,6 @@ export {
   type ServerLimits,
 } from './hardenedServer.js';
 export { TlsContext, type TlsContextOptions, type ReloadTrigger } from './tlsContext.js';
-export { createAdminApp, type AdminAppOptions } from './adminApp.js';
 export { requestLog } from './requestLog.js';
 export { cognitoAgents } from './cognitoAgents.js';
 export { scribeAuthFor } from './scribeAuthFor.js';

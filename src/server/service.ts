@@ -19,7 +19,7 @@ import { scribeAuthFor } from './scribeAuthFor.js';
 import { adminHostCheck, type EgressProxy } from '../http/index.js';
 import { OperatorActions, type Session, type SessionCache } from '../session/index.js';
 import { serviceSessions } from './serviceSessions.js';
-import { createAdminApp } from './adminApp.js';
+import { healthOnlyApp } from './healthOnlyApp.js';
 import { healthRoutes } from './healthRoutes.js';
 import { requestLog } from './requestLog.js';
 import { createHardenedServer, defaultLimits, type Listener } from './hardenedServer.js';
@@ -186,61 +186,69 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const ownHost = adminHostCheck(config.adminAllowedHosts);
   const tls = { proxy: proxyTls !== undefined, admin: adminTls !== undefined };
   const actions = session ? new OperatorActions(session) : undefined;
-  // The admin API (zod, its OpenAPI document) and the console (preact, its pages) are loaded
-  // only when ADMIN_TOKEN enables them: a sidecar without one serves health and metrics alone.
-  const [adminModule, consoleModule] = adminToken
-    ? await Promise.all([import('../admin/index.js'), import('../admin/console/index.js')])
+  // The admin API (zod, its OpenAPI document), the console (preact, its pages) and express are
+  // loaded only when ADMIN_TOKEN enables them: a sidecar without one serves health and metrics
+  // alone, on node:http.
+  const [adminModule, consoleModule, adminAppModule] = adminToken
+    ? await Promise.all([
+        import('../admin/index.js'),
+        import('../admin/console/index.js'),
+        import('./adminApp.js'),
+      ])
     : [];
   // One count of wrong admin tokens per address for the admin API and /readyz alike.
   const throttle = adminModule?.adminTokenThrottle();
-  const adminApp = createAdminApp(
-    healthRoutes(
-      sessions.readiness,
-      metrics,
-      adminToken && throttle
-        ? {
-            adminToken,
-            throttle,
-            ownHost,
-            onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
-          }
-        : undefined,
-    ),
-    !adminToken || !adminModule || !throttle
-      ? undefined
-      : session && actions
-        ? adminModule.adminRouter({
-            session,
-            actions,
-            adminToken,
-            passwordRateLimit: options.passwordRateLimit,
-            onAction,
-            adminTokenThrottle: throttle,
-          })
-        : adminModule.sessionsRouter({
-            sessions: sessions.cache as SessionCache,
-            adminToken,
-            onAction,
-            adminTokenThrottle: throttle,
-          }),
-    {
-      tls: tls.admin,
-      ownHost,
-      onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
-    },
-    !adminToken || !consoleModule
-      ? undefined
-      : consoleModule.createConsole({
+  const health = healthRoutes(
+    sessions.readiness,
+    metrics,
+    adminToken && throttle
+      ? {
           adminToken,
+          throttle,
+          ownHost,
+          onRefused: (reason, status) => onAction('authenticate', 'failed', reason, status),
+        }
+      : undefined,
+  );
+  const adminApp = !adminAppModule
+    ? healthOnlyApp(health)
+    : adminAppModule.createAdminApp(
+        health,
+        !adminToken || !adminModule || !throttle
+          ? undefined
+          : session && actions
+            ? adminModule.adminRouter({
+                session,
+                actions,
+                adminToken,
+                passwordRateLimit: options.passwordRateLimit,
+                onAction,
+                adminTokenThrottle: throttle,
+              })
+            : adminModule.sessionsRouter({
+                sessions: sessions.cache as SessionCache,
+                adminToken,
+                onAction,
+                adminTokenThrottle: throttle,
+              }),
+        {
           tls: tls.admin,
           ownHost,
-          shared: session && actions ? { session, actions } : undefined,
-          perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
-          requests: metrics.recentRequests,
-          logins: metrics.recentLogins,
-          onAction,
-        }),
-  );
+          onHostRefused: () => onAction('authenticate', 'failed', 'host_refused', 403),
+        },
+        !adminToken || !consoleModule
+          ? undefined
+          : consoleModule.createConsole({
+              adminToken,
+              tls: tls.admin,
+              ownHost,
+              shared: session && actions ? { session, actions } : undefined,
+              perClient: sessions.cache ? { sessions: sessions.cache } : undefined,
+              requests: metrics.recentRequests,
+              logins: metrics.recentLogins,
+              onAction,
+            }),
+      );
   const adminCap = new ConnectionCap(
     config.adminMaxConnections,
     refusalCounter(metrics, 'admin_connections'),

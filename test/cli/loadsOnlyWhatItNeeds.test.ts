@@ -54,7 +54,7 @@ describe('the CLI loads only what a command and its configuration need', functio
     }
   });
 
-  it('serve without ADMIN_TOKEN, logging JSON, loads neither the console, the admin API nor pino-pretty', async function () {
+  it('serve without ADMIN_TOKEN, logging JSON, loads neither express, the console, the admin API nor pino-pretty', async function () {
     const untilReady = async (child: ChildProcess) => {
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -68,8 +68,10 @@ describe('the CLI loads only what a command and its configuration need', functio
     };
     const { packages } = await packagesLoadedBy(['serve'], config(), untilReady);
     // What a logged-in proxy needs: the probe sees it (so what it does not see was not loaded).
-    expect(packages).to.include.keys('express', '@aws-sdk/client-cognito-identity-provider');
+    expect(packages).to.include.keys('prom-client', '@aws-sdk/client-cognito-identity-provider');
     for (const unneeded of [
+      'express',
+      'express-rate-limit',
       'preact',
       'preact-render-to-string',
       'uqr',
