@@ -30,6 +30,7 @@ import {
   startGoPeer,
   startServe,
   startServer,
+  startUpstream,
   type Server,
 } from './processes.js';
 import { profileServe } from './profileServe.js';
@@ -142,7 +143,8 @@ async function main(): Promise<void> {
 
   pin(process.pid, 1);
   const started = Date.now();
-  const upstream = await startServer('upstream', 1);
+  const upstream = await startUpstream(1);
+  header.push(`- upstream: ${upstream.note}`);
   const cognito = await startFakeCognito();
   const servers: Partial<Record<Exclude<Target, 'direct'>, Server>> = {
     'bare-node': await startServer('bare-node', 0, upstream.url),
