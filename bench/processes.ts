@@ -170,7 +170,7 @@ export async function startUpstream(cpu: number): Promise<Upstream> {
     return {
       ...server,
       kind: 'node',
-      note: `the Node upstream (bench/fastUpstream.ts), because ${why}: on 64 KiB POSTs it costs CPU 1 about as much as a proxy costs CPU 0, and that workload is likely INVALID`,
+      note: `the Node upstream (bench/fastUpstream.ts), because ${why}: on 64 KiB POSTs it and wrk cost CPU 1 more than half what bare-node costs CPU 0, so that workload is likely INVALID`,
     };
   }
   const port = await freePort();
