@@ -16,8 +16,7 @@ import {
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
-  upstreamAgent,
-  upstreamHostname,
+  upstreamOf,
 } from '../src/proxy/index.js';
 import { createLogger, createMetrics } from '../src/observability/index.js';
 import { createHardenedServer, requestLog } from '../src/server/index.js';
@@ -69,13 +68,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
     replaceAccessToken: async () => fixedToken,
   };
   const handle = createProxyHandler({
-    upstream: {
-      url,
-      hostname: upstreamHostname(url),
-      timeoutMs: 30_000,
-      idleTimeoutMs: 60_000,
-      agent: upstreamAgent(url),
-    },
+    upstream: upstreamOf(url, { timeoutMs: 30_000, idleTimeoutMs: 60_000 }),
     bodyIdleTimeoutMs: 20_000,
     authorizer,
     sessions: perClient
