@@ -18,8 +18,8 @@ function readRejection(answer: UpstreamAnswer): Promise<{ body: Buffer; complete
       resolve({ body: Buffer.concat(chunks), complete });
     };
     answer.pipeTo({
+      // Past the limit the sink takes no more: the rest stays with the answer, for streamBack.
       data: (chunk) => {
-        if (done) return false;
         chunks.push(chunk);
         total += chunk.length;
         if (total <= maxRejectionBody) return true;

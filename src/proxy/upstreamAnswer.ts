@@ -68,32 +68,44 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
     this.onError(err);
   }
 
-  /** What arrived of the body and was not taken yet (taking it empties the hold). */
+  /** The whole body, once it arrived and before a sink took any of it (taking empties the hold). */
   takeHeld(): Buffer[] {
     const held = this.#held;
     this.#held = [];
     this.#heldBytes = 0;
-    this.#resumeIfPaused();
     return held;
   }
 
-  /** Stream the rest of the body to `sink`: what is held first, then each chunk as it comes. */
+  /**
+   * Stream the rest of the body to `sink`: what is held first, then each chunk as it comes, as
+   * fast as the sink takes them (a sink that said "no more" gets nothing until `resume`).
+   */
   pipeTo(sink: BodySink): void {
     this.#sink = sink;
-    for (const chunk of this.takeHeld()) sink.data(chunk);
+    this.resume();
+  }
+
+  /** The sink takes chunks again (after its `data` returned false). */
+  resume(): void {
+    if (!this.#deliverHeld()) return;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#resume?.();
+    }
+  }
+
+  /** Hand the held chunks to the sink while it takes them, then the end or the break. */
+  #deliverHeld(): boolean {
+    const sink = this.#sink;
+    if (!sink) return false;
+    while (this.#held.length > 0) {
+      const chunk = this.#held.shift() as Buffer;
+      this.#heldBytes -= chunk.length;
+      if (!sink.data(chunk)) return false;
+    }
     if (this.complete) sink.end();
     else if (this.error) sink.fail(this.error);
-  }
-
-  /** After the sink said "no more" (data returned false): it can take chunks again. */
-  resume(): void {
-    this.#resumeIfPaused();
-  }
-
-  #resumeIfPaused(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#resume?.();
+    return true;
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -117,12 +129,12 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
 
   onData(chunk: Buffer): boolean {
     const sink = this.#sink;
-    if (sink) {
+    if (sink && this.#held.length === 0) {
       if (sink.data(chunk)) return true;
     } else {
       this.#held.push(chunk);
       this.#heldBytes += chunk.length;
-      if (this.#heldBytes < heldBeforeSink) return true;
+      if (!sink && this.#heldBytes < heldBeforeSink) return true;
     }
     this.#paused = true;
     return false;
@@ -130,7 +142,7 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
 
   onComplete(): void {
     this.complete = true;
-    this.#sink?.end();
+    if (this.#held.length === 0) this.#sink?.end();
   }
 
   onError(err: Error): void {
@@ -141,6 +153,6 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
     }
     if (this.complete || this.error) return;
     this.error = err;
-    this.#sink?.fail(err);
+    if (this.#held.length === 0) this.#sink?.fail(err);
   }
 }

@@ -228,6 +228,31 @@ describe('faults: the upstream and the client misbehaving', function () {
     }
   });
 
+  it('an upstream that sends 103 Early Hints before its answer: the client gets the final answer only', async function () {
+    const hinting = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n' +
+            'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfinal',
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => hinting.listen(0, '127.0.0.1', resolve));
+    const { port } = hinting.address() as AddressInfo;
+    try {
+      const { service } = await world.proxy({ SCRIBE_API_URL: `http://127.0.0.1:${port}/v1` });
+      const answer = await call(service.proxyUrl, { path: '/items' });
+      expect(answer.status).to.equal(200);
+      expect(answer.body.toString('utf8')).to.equal('final');
+      expect(answer.headers['content-type']).to.equal('text/plain');
+      expect(answer.headers['link']).to.equal(undefined);
+      await service.close(1000);
+    } finally {
+      hinting.close();
+    }
+  });
+
   describe('an upstream that answers before it has read the whole body (RFC 9112 §9.3)', function () {
     let early: EarlyAnswerUpstream;
     const sizes = [64 * 1024, 2 * 1024 * 1024, 5 * 1024 * 1024, 9 * 1024 * 1024];
