@@ -228,6 +228,28 @@ describe('faults: the upstream and the client misbehaving', function () {
     }
   });
 
+  it('a gateway refusal longer than the proxy reads to judge it reaches the client whole, byte for byte', async function () {
+    const { service } = await world.proxy();
+    const body = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = i % 251;
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(403, {
+        'content-type': 'application/octet-stream',
+        'x-amzn-errortype': 'ForbiddenException',
+      });
+      // Two pieces at once (past what is read to judge it), the rest a little later.
+      res.write(body.subarray(0, 100 * 1024));
+      res.write(body.subarray(100 * 1024, 200 * 1024));
+      setTimeout(() => res.end(body.subarray(200 * 1024)), 50);
+      return true;
+    };
+    const answer = await call(service.proxyUrl, { path: '/long-refusal' });
+    expect(answer.status).to.equal(403);
+    expect(answer.body.length).to.equal(body.length);
+    expect(answer.body.equals(body)).to.equal(true);
+    await service.close(1000);
+  });
+
   it('an upstream that sends 103 Early Hints before its answer: the client gets the final answer only', async function () {
     const hinting = createServer((socket) => {
       socket.on('error', () => {});
