@@ -44,9 +44,14 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
   #abortedEarly: Error | undefined;
   #settled = false;
 
+  /**
+   * `answered` once the headers came, or `failed` if the exchange broke before them; `ended`
+   * once it is over either way (the body complete, or broken).
+   */
   constructor(
     private readonly answered: (answer: UpstreamAnswer) => void,
     private readonly failed: (err: Error) => void,
+    private readonly ended: () => void = () => {},
   ) {}
 
   /** The first value of header `name` (lower case), as received. */
@@ -142,17 +147,20 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
 
   onComplete(): void {
     this.complete = true;
+    this.ended();
     if (this.#held.length === 0) this.#sink?.end();
   }
 
   onError(err: Error): void {
     if (!this.#settled) {
       this.#settled = true;
+      this.ended();
       this.failed(err);
       return;
     }
     if (this.complete || this.error) return;
     this.error = err;
+    this.ended();
     if (this.#held.length === 0) this.#sink?.fail(err);
   }
 }
