@@ -1,5 +1,8 @@
 import type { Socket } from 'node:net';
-import { buildConnector, Client, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import type { buildConnector as BuildConnector, Dispatcher } from 'undici';
+import buildConnector from 'undici/lib/core/connect.js';
+import Client from 'undici/lib/dispatcher/client.js';
+import Pool from 'undici/lib/dispatcher/pool.js';
 import { egressProxyFor } from './egress.js';
 import type { EgressProxy } from './readEgress.js';
 
@@ -44,19 +47,19 @@ function basicAuthorization(proxy: URL): string | undefined {
  * proxy in absolute form, built from the configured origin and the path as bytes (nothing a
  * client sent is parsed as a URL). Idle connections close after `keepAliveMs`.
  */
-export function upstreamDispatcher(
+export async function upstreamDispatcher(
   target: URL,
   egress: EgressProxy,
   options: UpstreamDispatchOptions,
-): UpstreamDispatcher {
+): Promise<UpstreamDispatcher> {
   const proxy = egressProxyFor(target, egress);
   const origin = `${target.protocol}//${target.host}`;
-  const connectVia = (): buildConnector.connector => {
+  const connectVia = (): BuildConnector.connector => {
     const connect = buildConnector({ timeout: options.connectTimeoutMs });
     const onSocket = options.onSocket;
     if (!onSocket) return connect;
     return (opts, callback) =>
-      connect(opts, (...args: buildConnector.CallbackArgs) => {
+      connect(opts, (...args: BuildConnector.CallbackArgs) => {
         if (args[1]) onSocket(args[1]);
         callback(...args);
       });
@@ -69,6 +72,10 @@ export function upstreamDispatcher(
     connectTimeout: options.connectTimeoutMs,
   };
   if (proxy && target.protocol === 'https:') {
+    // The whole of undici, loaded only here: its ProxyAgent needs the request API the package's
+    // index adds to every dispatcher (CONNECT). Its default export: a CommonJS module's only
+    // export once bundled.
+    const { ProxyAgent } = (await import('undici')).default;
     const tunnel = () =>
       new ProxyAgent({
         uri: proxy.href,

@@ -30,17 +30,17 @@ const noEgress: EgressProxy = { httpsProxy: undefined, httpProxy: undefined, noP
  * An upstream that answers before taking the whole body keeps its connection readable
  * (earlyAnswer.ts), so that answer is relayed.
  */
-export function upstreamOf(
+export async function upstreamOf(
   url: URL,
   timeouts: { timeoutMs: number; idleTimeoutMs: number },
   egress: EgressProxy = noEgress,
-): Upstream {
+): Promise<Upstream> {
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   return {
     url,
     host: hostHeader(url.protocol, hostname, url.port ? Number(url.port) : undefined),
     ...timeouts,
-    connections: upstreamDispatcher(url, egress, {
+    connections: await upstreamDispatcher(url, egress, {
       connections: 256,
       keepAliveMs: 60_000,
       connectTimeoutMs: timeouts.timeoutMs,

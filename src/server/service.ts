@@ -104,7 +104,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const sessions = await serviceSessions(config, auth, logger, metrics);
   const session = sessions.shared;
 
-  const upstream = upstreamOf(
+  const upstream = await upstreamOf(
     config.apiUrl,
     { timeoutMs: config.upstreamTimeoutMs, idleTimeoutMs: config.upstreamIdleTimeoutMs },
     egress,
