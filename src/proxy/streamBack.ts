@@ -23,12 +23,6 @@ function responseHeaders(answer: UpstreamAnswer, requestId: string): string[] {
   return out;
 }
 
-/** Why a body broke off, for the log: the upstream's silence, or its break. */
-const breakOf = (err: Error): string =>
-  (err as NodeJS.ErrnoException).code === 'UND_ERR_BODY_TIMEOUT'
-    ? 'upstream_idle_timeout'
-    : 'upstream_broken';
-
 /**
  * Stream the rest of the body to the client, with backpressure. If either side breaks off, the
  * other is stopped: a client never sees a complete-looking response that was cut.
@@ -48,7 +42,12 @@ function pipeBody(ctx: ProxyContext, answer: UpstreamAnswer): Promise<void> {
       data: (chunk) => to.write(chunk),
       end: () => to.end(),
       fail: (err) => {
-        ctx.brokenBy ??= breakOf(err);
+        // Why it broke off, for the log: the upstream's silence, or its break.
+        if ((err as NodeJS.ErrnoException).code === 'UND_ERR_BODY_TIMEOUT') {
+          ctx.brokenBy ??= 'upstream_idle_timeout';
+        } else {
+          ctx.brokenBy ??= 'upstream_broken';
+        }
         to.off('close', onClose);
         to.off('drain', onDrain);
         to.destroy();
