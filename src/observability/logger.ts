@@ -2,6 +2,7 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 import { createRequire } from 'node:module';
 import type { PrettyOptions } from 'pino-pretty';
 import { redactPaths } from './redact.js';
+import { syncFdDestination } from './syncFdDestination.js';
 
 export type { Logger };
 
@@ -22,7 +23,8 @@ function prettyStream(options: PrettyOptions): DestinationStream {
  * Without a destination it writes stdout synchronously, as Node writes process.stdout to files
  * and pipes: an asynchronous write hands every batch of lines to libuv's pool and back, which cost
  * `serve` more per request than building the line (bench/optimisations.md), and lets lines pile
- * up in memory behind a slow reader.
+ * up in memory behind a slow reader. The JSON lines go through syncFdDestination, not pino's
+ * sonic-boom, which encodes every batch twice.
  */
 export function createLogger(
   level: string,
@@ -38,7 +40,7 @@ export function createLogger(
           ignore: 'pid,hostname,service',
           sync: destination !== undefined,
         })
-      : (destination ?? pino.destination({ fd: 1, sync: true }));
+      : (destination ?? syncFdDestination(1));
   return pino(
     {
       level,
