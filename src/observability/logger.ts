@@ -2,7 +2,6 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 import { createRequire } from 'node:module';
 import type { PrettyOptions } from 'pino-pretty';
 import { redactPaths } from './redact.js';
-import { syncFdDestination } from './syncFdDestination.js';
 
 export type { Logger };
 
@@ -23,8 +22,7 @@ function prettyStream(options: PrettyOptions): DestinationStream {
  * Without a destination it writes stdout synchronously, as Node writes process.stdout to files
  * and pipes: an asynchronous write hands every batch of lines to libuv's pool and back, which cost
  * `serve` more per request than building the line (bench/optimisations.md), and lets lines pile
- * up in memory behind a slow reader. The JSON lines go through syncFdDestination, not pino's
- * sonic-boom, which encodes every batch twice.
+ * up in memory behind a slow reader.
  */
 export function createLogger(
   level: string,
@@ -40,7 +38,7 @@ export function createLogger(
           ignore: 'pid,hostname,service',
           sync: destination !== undefined,
         })
-      : (destination ?? syncFdDestination(1));
+      : (destination ?? pino.destination({ fd: 1, sync: true }));
   return pino(
     {
       level,
