@@ -12,7 +12,7 @@
 import { join, resolve } from 'node:path';
 import { load, workloads as allWorkloads } from './load.js';
 import { startFakeCognito } from './fakeCognito.js';
-import { pin, startServe, startServer, type Server } from './processes.js';
+import { pin, startServe, startServer, startUpstream, type Server } from './processes.js';
 import { requireWrk } from './wrk.js';
 
 const [distA = '', distB = '', roundsArg = '5'] = process.argv.slice(2);
@@ -35,7 +35,7 @@ const only = process.env['BENCH_WORKLOAD'];
 const workloads = allWorkloads.filter((w) => !only || w.method === only);
 requireWrk();
 pin(process.pid, 1);
-const upstream = await startServer('upstream', 1);
+const upstream = await startUpstream(1);
 const cognito = kind === 'serve' ? await startFakeCognito() : undefined;
 const servers: Server[] = [];
 for (const [i, dist] of [distA, distB].entries()) {

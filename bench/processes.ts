@@ -10,6 +10,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNginx, writeNginxConfig } from './nginxUpstream.js';
 
 const serversJs = fileURLToPath(new URL('./servers.js', import.meta.url));
 
@@ -144,10 +145,67 @@ export async function startGoPeer(upstreamUrl: string, cpu: number): Promise<Ser
   };
 }
 
-/** Whether the admin listener's /readyz answers 200 (the session logged in). */
-async function ready(adminUrl: string): Promise<boolean> {
+/** The upstream the load runs against, and what it is (for the results' header). */
+export interface Upstream extends Server {
+  kind: 'nginx' | 'node';
+  /** One line for the results: which server answered, and why (the fallback says how to install nginx). */
+  note: string;
+}
+
+/**
+ * The benchmark's upstream on `cpu`: nginx with its echo module where installed
+ * (bench/nginxUpstream.ts: cheap enough per 64 KiB POST that the POST workload can be valid),
+ * else the Node one (bench/fastUpstream.ts), with a note saying so. BENCH_UPSTREAM=node forces
+ * the Node one.
+ */
+export async function startUpstream(cpu: number): Promise<Upstream> {
+  const found = process.env['BENCH_UPSTREAM'] === 'node' ? undefined : findNginx();
+  if (!found) {
+    const server = await startServer('upstream', cpu);
+    const why =
+      process.env['BENCH_UPSTREAM'] === 'node'
+        ? 'BENCH_UPSTREAM=node'
+        : 'nginx or its echo module is not installed (apt-get install -y nginx libnginx-mod-http-echo)';
+    process.stderr.write(`notice: the upstream is the Node one (${why})\n`);
+    return {
+      ...server,
+      kind: 'node',
+      note: `the Node upstream (bench/fastUpstream.ts), because ${why}: on 64 KiB POSTs it and wrk cost CPU 1 more than half what bare-node costs CPU 0, so that workload is likely INVALID`,
+    };
+  }
+  const port = await freePort();
+  const prefix = writeNginxConfig({ echoModule: found.echoModule, port });
+  const [command, args] = pinned(cpu, found.nginx, [
+    '-p',
+    prefix,
+    '-c',
+    join(prefix, 'nginx.conf'),
+    '-e',
+    'stderr',
+  ]);
+  const child = tracked(spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] }));
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  while (!(await answers(`${url}/v1/ready`))) {
+    if (exited !== undefined) throw new Error(`nginx exited (${exited}); its prefix: ${prefix}`);
+    if (Date.now() > deadline) throw new Error(`nginx did not answer; its prefix: ${prefix}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    child,
+    url,
+    ask: () => Promise.reject(new Error('nginx reports nothing over IPC')),
+    kind: 'nginx',
+    note: `nginx (${found.nginx}, one process, its echo module reading each body under 100,000 bytes whole before answering; bench/nginxUpstream.ts)`,
+  };
+}
+
+/** Whether `url` answers 200 (the admin listener's /readyz: the session logged in). */
+async function answers(url: string): Promise<boolean> {
   try {
-    return (await fetch(new URL('/readyz', adminUrl))).status === 200;
+    return (await fetch(url)).status === 200;
   } catch {
     return false;
   }
@@ -201,7 +259,7 @@ export async function startServe(
   child.once('exit', (code) => (exited = code));
   // Generous: a busy machine starts a CLI slowly.
   const deadline = Date.now() + 120_000;
-  while (!(await ready(`http://127.0.0.1:${adminPort}`))) {
+  while (!(await answers(`http://127.0.0.1:${adminPort}/readyz`))) {
     if (exited !== undefined)
       throw new Error(`scribe-proxy serve exited (${exited}): see ${logFile}`);
     if (Date.now() > deadline) {

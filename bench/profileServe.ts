@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startFakeCognito } from './fakeCognito.js';
 import { load, workloads, type LoadResult, type Workload } from './load.js';
-import { pin, startServe, startServer } from './processes.js';
+import { pin, startServe, startUpstream } from './processes.js';
 import { profileBreakdown, topFunctions, type WorkKind } from './profileBreakdown.js';
 import { requireWrk } from './wrk.js';
 
@@ -57,7 +57,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   );
   requireWrk();
   pin(process.pid, 1);
-  const upstream = await startServer('upstream', 1);
+  const upstream = await startUpstream(1);
   const cognito = await startFakeCognito();
   const r = await profileServe(upstream.url, cognito.url, workload as Workload, seconds, env);
   upstream.child.kill();

@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: what the proxy costs as users run it (`scribe-proxy serve`, default settings, a
  * real session, its log on stdout to a file), measured side by side in one run against the Go
- * peer and a bare Node pass-through, with wrk as the load generator (bench/wrk.ts). Writes a table
- * to stdout and bench/RESULTS.md. Not part of `npm test`. About 5 minutes (the load windows are
- * fixed; starting the processes takes longer on a busy machine).
+ * peer and a bare Node pass-through, with wrk as the load generator (bench/wrk.ts) and nginx as
+ * the upstream where installed (processes.ts, startUpstream). Writes a table to stdout and
+ * bench/RESULTS.md. Not part of `npm test`. About 5 minutes (the load windows are fixed; starting
+ * the processes takes longer on a busy machine).
  * BENCH_SECONDS (default 3) sets the length of each load window; BENCH_ONLY=load stops after the
- * load table and the profile (for quick before/after checks).
+ * load table and the profile (for quick before/after checks); BENCH_UPSTREAM=node uses the Node
+ * upstream (bench/fastUpstream.ts) even where nginx is installed.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -30,6 +32,7 @@ import {
   startGoPeer,
   startServe,
   startServer,
+  startUpstream,
   type Server,
 } from './processes.js';
 import { profileServe } from './profileServe.js';
@@ -142,7 +145,8 @@ async function main(): Promise<void> {
 
   pin(process.pid, 1);
   const started = Date.now();
-  const upstream = await startServer('upstream', 1);
+  const upstream = await startUpstream(1);
+  header.push(`- upstream: ${upstream.note}`);
   const cognito = await startFakeCognito();
   const servers: Partial<Record<Exclude<Target, 'direct'>, Server>> = {
     'bare-node': await startServer('bare-node', 0, upstream.url),

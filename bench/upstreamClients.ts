@@ -1,7 +1,8 @@
 /**
  * The upstream client alone, A/B: http.request + Agent (what the proxy uses) against undici's
  * Pool (`request`, and `dispatch` with raw headers). Each variant is a bare forwarder (no signing,
- * no pipeline) in its own process on CPU 0; the upstream and wrk share CPU 1. `npm run
+ * no pipeline) in its own process on CPU 0; the benchmark's upstream (processes.ts, startUpstream)
+ * and wrk share CPU 1. `npm run
  * bench` runs it (compareUpstreamClients); `node dist/bench/upstreamClients.js` alone prints it.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -10,10 +11,10 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { startUpstream } from './processes.js';
 import { wrk } from './wrk.js';
 
 const thisFile = fileURLToPath(import.meta.url);
-const serversJs = fileURLToPath(new URL('./servers.js', import.meta.url));
 const isChild = process.argv[1] === thisFile && process.argv[2] !== undefined;
 const [role, upstreamUrl = ''] = isChild ? process.argv.slice(2) : [];
 const variants = ['http-agent', 'undici-request', 'undici-dispatch'] as const;
@@ -105,10 +106,9 @@ function cpuUs(pid: number | undefined): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
-/** A forwarder of this file, or the benchmark's own upstream (bench/servers.ts), on `cpu`. */
-async function start(kind: string, cpu: number, target = '') {
-  const script = kind === 'upstream' ? serversJs : thisFile;
-  const child = fork(script, [kind, target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** A forwarder of this file on `cpu`. */
+async function start(kind: string, cpu: number, target: string) {
+  const child = fork(thisFile, [kind, target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) =>
     child.once('message', (m) => resolve((m as { port: number }).port)),
   );
@@ -127,7 +127,7 @@ export interface ClientRow {
 /** Run the A/B; this process (the load generator) moves to CPU 1. */
 export async function compareUpstreamClients(seconds: number): Promise<ClientRow[]> {
   execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
-  const up = await start('upstream', 1);
+  const up = await startUpstream(1);
   const servers = await Promise.all(variants.map((v) => start(v, 0, up.url)));
   const workloads = [
     { name: 'small GET', method: 'GET' as const, bodyBytes: 0 },
