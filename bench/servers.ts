@@ -16,8 +16,7 @@ import {
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
-  upstreamAgent,
-  upstreamHostname,
+  upstreamOf,
 } from '../src/proxy/index.js';
 import { createLogger, createMetrics } from '../src/observability/index.js';
 import { createHardenedServer, requestLog } from '../src/server/index.js';
@@ -51,7 +50,7 @@ function presigned(sigv4: Authorizer): Authorizer {
 const perClient =
   kind === 'scribe-per-client' ? perClientCache((await startFakeCognito()).url) : undefined;
 
-function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
+async function proxyHandler(): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   const url = new URL(`${upstreamUrl}/v1`);
   if (kind === 'bare-node') return barePassThrough(url.href);
   const sigv4 = sigv4Authorizer(url, 'eu-west-2');
@@ -69,13 +68,7 @@ function proxyHandler(): (req: IncomingMessage, res: ServerResponse) => void {
     replaceAccessToken: async () => fixedToken,
   };
   const handle = createProxyHandler({
-    upstream: {
-      url,
-      hostname: upstreamHostname(url),
-      timeoutMs: 30_000,
-      idleTimeoutMs: 60_000,
-      agent: upstreamAgent(url),
-    },
+    upstream: await upstreamOf(url, { timeoutMs: 30_000, idleTimeoutMs: 60_000 }),
     bodyIdleTimeoutMs: 20_000,
     authorizer,
     sessions: perClient
@@ -144,8 +137,8 @@ const server =
   kind === 'upstream'
     ? createFastUpstream()
     : kind === 'bare-node'
-      ? createServer({ keepAliveTimeout: 60_000 }, proxyHandler())
-      : createHardenedServer(proxyHandler(), {
+      ? createServer({ keepAliveTimeout: 60_000 }, await proxyHandler())
+      : createHardenedServer(await proxyHandler(), {
           maxHeaderBytes: 16 * 1024,
           headersTimeoutMs: 60_000,
           requestTimeoutMs: 300_000,

@@ -4,10 +4,15 @@
 // docs/performance.md). Each command stays a chunk of its own, loaded when it runs. The library
 // (dist/src/index.js) is not bundled: its users bundle it their own way.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Chunk names change with their content: chunks of an earlier build would otherwise stay beside
+// the new ones (and be packed).
+rmSync(join(root, 'dist', 'cli'), { recursive: true, force: true });
 
 await build({
   entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],

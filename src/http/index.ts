@@ -2,6 +2,11 @@ export { errorBody, sendJsonError } from './errorBody.js';
 export { bearerCheck, bearerToken } from './bearerCheck.js';
 export { operatorNextStep } from './operatorNextStep.js';
 export { egressAgent, egressProxyFor } from './egress.js';
+export {
+  upstreamDispatcher,
+  type UpstreamDispatcher,
+  type UpstreamDispatchOptions,
+} from './upstreamDispatcher.js';
 export { readEgress, type EgressProxy } from './readEgress.js';
 export {
   basicCredentials,

@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import type { Session, SessionCredentials } from '../session/index.js';
 import { hostHeader } from '../signing/index.js';
 import { HotPathSigner } from '../signing/hotPath/index.js';
 import { clockSkewSeconds } from './clockSkew.js';
 import type { Authorization, ProxyContext } from './context.js';
+import type { AnswerHeaders } from './upstreamAnswer.js';
 
 /**
  * What an authorizer needs of the request's session (ctx.session): a Session, or fixed
@@ -39,7 +39,7 @@ export interface Authorizer {
    */
   authorize(ctx: ProxyContext): Authorization | Promise<Authorization>;
   /** Judge a rejection (status `rejectionStatus`) from its headers and body. */
-  judge(res: IncomingMessage, body: Buffer): RejectionVerdict;
+  judge(res: AnswerHeaders, body: Buffer): RejectionVerdict;
   /**
    * The upstream refused `rejected` for what `verdict` says: authorise again, with what replaced
    * the stale secret, or on the gateway's clock.
@@ -68,8 +68,8 @@ const maxClockOffsetMs = 24 * 60 * 60 * 1000;
  * it), else from the times in its message added to the offset the request was signed with.
  * Undefined when it did not say, or says a day or more.
  */
-function gatewayClockOffset(res: IncomingMessage, text: string, signedWithMs: number) {
-  const date = Date.parse(res.headers.date ?? '');
+function gatewayClockOffset(res: AnswerHeaders, text: string, signedWithMs: number) {
+  const date = Date.parse(res.header('date') ?? '');
   const skewS = clockSkewSeconds(text);
   const offset = Number.isFinite(date)
     ? date - Date.now()
@@ -117,7 +117,7 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
     judge(res, body) {
       // API Gateway marks every refusal it makes itself (x-amzn-ErrorType); a backend's own 403
       // carries no such mark and went through already: never sent twice, whatever its body says.
-      if (res.headers['x-amzn-errortype'] === undefined) return { kind: 'final' };
+      if (res.header('x-amzn-errortype') === undefined) return { kind: 'final' };
       const text = body.toString('utf8');
       if (skewed.test(text)) {
         return { kind: 'clock-skew', offsetMs: gatewayClockOffset(res, text, clockOffsetMs) };
@@ -140,9 +140,8 @@ export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
  * UnauthorizedException`. A backend's own 401 is never one, whatever its body says (NestJS
  * answers `{"message":"Unauthorized"}` too): replaying it would send a POST twice.
  */
-function isAuthorizerRefusal(res: IncomingMessage): boolean {
-  const type = res.headers['x-amzn-errortype'];
-  return typeof type === 'string' && type.startsWith('UnauthorizedException');
+function isAuthorizerRefusal(res: AnswerHeaders): boolean {
+  return res.header('x-amzn-errortype')?.startsWith('UnauthorizedException') === true;
 }
 
 /** The raw access token in Authorization, as Scribe's SDK sends it (Scribe API v2). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { emptyPayloadHash } from '../signing/hotPath/index.js';
 import type { SessionSource } from './authorizers.js';
+import type { UpstreamAnswer } from './upstreamAnswer.js';
 import type { ClientWatch } from './watchClientAbort.js';
 
 /** The authorization of one upstream attempt: its headers and the secret they were made with. */
@@ -44,7 +45,7 @@ export interface ProxyContext {
   user?: string;
   authorization?: Authorization;
   /** The upstream's answer, once its headers arrived. */
-  upstreamResponse?: IncomingMessage;
+  upstreamResponse?: UpstreamAnswer;
   /** A rejection body read to judge it (complete: it was read to its end). */
   rejection?: { body: Buffer; complete: boolean };
   upstreamStatus?: number;
@@ -71,7 +72,7 @@ class RequestContext implements ProxyContext {
   session?: SessionSource;
   user?: string;
   authorization?: Authorization;
-  upstreamResponse?: IncomingMessage;
+  upstreamResponse?: UpstreamAnswer;
   rejection?: { body: Buffer; complete: boolean };
   upstreamStatus?: number;
   replayed = false;

@@ -1,4 +1,3 @@
-import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 
 /*
@@ -12,8 +11,6 @@ import type { Socket } from 'node:net';
  * same reset (then the request failed without an answer, as before).
  */
 
-const watched = new WeakMap<Socket, { writeFailed: boolean }>();
-
 const peerGone = (err: Error | null | undefined): boolean => {
   const code = (err as NodeJS.ErrnoException | null | undefined)?.code;
   return code === 'EPIPE' || code === 'ECONNRESET';
@@ -21,18 +18,14 @@ const peerGone = (err: Error | null | undefined): boolean => {
 
 /**
  * Make a failed write to `socket` (the peer reset or closed it) end the writing only, never the
- * reading; once per socket (a pooled socket keeps it for its life).
+ * reading: called once for every connection opened to the upstream (or the egress proxy in
+ * front of it).
  */
 export function keepReadingAfterWriteFailure(socket: Socket): void {
-  if (watched.has(socket)) return;
-  const state = { writeFailed: false };
-  watched.set(socket, state);
   const latch =
     (callback: (error?: Error | null) => void) =>
     (error?: Error | null): void => {
-      if (!peerGone(error)) return callback(error);
-      state.writeFailed = true;
-      callback(null);
+      callback(peerGone(error) ? null : error);
     };
   const write = socket._write;
   socket._write = function (chunk, encoding, callback) {
@@ -44,14 +37,4 @@ export function keepReadingAfterWriteFailure(socket: Socket): void {
       writev.call(this, chunks, latch(callback));
     };
   }
-}
-
-/**
- * True when the upstream answered `req` before taking its whole body: it was still being written,
- * or writing it failed. Such a connection is never reused (as nginx does): what the upstream
- * makes of the rest of the body is unknown.
- */
-export function answeredEarly(req: ClientRequest): boolean {
-  const socket = req.socket;
-  return !req.writableFinished || (socket !== null && watched.get(socket)?.writeFailed === true);
 }

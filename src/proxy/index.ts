@@ -6,7 +6,7 @@ export {
   type SessionSource,
 } from './authorizers.js';
 export type { SessionChoice } from './pickSession.js';
-export { freshUpstreamAgent, upstreamAgent, upstreamHostname, type Upstream } from './send.js';
+export { upstreamOf, type Upstream } from './send.js';
 export {
   createProxyHandler,
   type ProxyHandler,

@@ -118,6 +118,9 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       inFlight.delete(client);
       turn.release();
       if (ctx.bodyHeld !== 0) budget.giveBack(ctx.bodyHeld);
+      // An answer the request ended without taking to its end must not keep its connection.
+      const upstream = ctx.upstreamResponse;
+      if (upstream && !upstream.complete && !upstream.error) upstream.abort(abandoned());
     }
     options.onDone?.(record(ctx, error));
   };
@@ -135,6 +138,8 @@ function originPath(target: string | undefined): string {
   const q = target.indexOf('?');
   return q === -1 ? target : target.slice(0, q);
 }
+
+const abandoned = () => new Error('the request ended before the upstream answer was taken');
 
 const internalError = () =>
   new ProxyError(500, 'internal_error', 'the proxy failed to handle this request');

@@ -1,42 +1,40 @@
-import type { IncomingMessage } from 'node:http';
 import { withSession } from './authorize.js';
 import type { Authorizer } from './authorizers.js';
 import type { Pass, ProxyContext } from './context.js';
 import { ProxyError } from './ProxyError.js';
 import { sendUpstream, type Upstream } from './send.js';
+import type { UpstreamAnswer } from './upstreamAnswer.js';
 
 const maxRejectionBody = 64 * 1024;
 
 /** Read a rejection body to judge it, up to a limit; `complete` is false past the limit. */
-function readRejection(res: IncomingMessage): Promise<{ body: Buffer; complete: boolean }> {
+function readRejection(answer: UpstreamAnswer): Promise<{ body: Buffer; complete: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const done = (complete: boolean) => {
-      res.off('data', onData);
-      res.off('end', onEnd);
-      res.off('error', onError);
-      res.off('close', onClose);
+    let done = false;
+    const finish = (complete: boolean) => {
+      done = true;
       resolve({ body: Buffer.concat(chunks), complete });
     };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total > maxRejectionBody) {
-        res.pause();
-        done(false);
-      }
-    };
-    const onEnd = () => done(true);
-    const onError = () =>
-      reject(new ProxyError(502, 'upstream_unreachable', 'the upstream broke off its answer'));
-    const onClose = () => {
-      if (!res.complete) onError();
-    };
-    res.on('data', onData);
-    res.once('end', onEnd);
-    res.once('error', onError);
-    res.once('close', onClose);
+    answer.pipeTo({
+      // Past the limit the sink takes no more: the rest stays with the answer, for streamBack.
+      data: (chunk) => {
+        chunks.push(chunk);
+        total += chunk.length;
+        if (total <= maxRejectionBody) return true;
+        finish(false);
+        return false;
+      },
+      end: () => {
+        if (!done) finish(true);
+      },
+      fail: () => {
+        if (done) return;
+        done = true;
+        reject(new ProxyError(502, 'upstream_unreachable', 'the upstream broke off its answer'));
+      },
+    });
   });
 }
 
@@ -46,7 +44,7 @@ function readRejection(res: IncomingMessage): Promise<{ body: Buffer; complete: 
  * again on the gateway's clock). The body was buffered, so sending it again is safe.
  */
 export function replayOnce(authorizer: Authorizer, upstream: Upstream): Pass {
-  const judgeAndReplay = async (ctx: ProxyContext, res: IncomingMessage) => {
+  const judgeAndReplay = async (ctx: ProxyContext, res: UpstreamAnswer) => {
     const rejection = await readRejection(res);
     ctx.rejection = rejection;
     if (!rejection.complete) return;

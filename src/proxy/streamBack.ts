@@ -1,10 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import type { Pass, ProxyContext } from './context.js';
+import type { UpstreamAnswer } from './upstreamAnswer.js';
 import { connectionListed, hopByHop } from './upstreamHeaders.js';
 
 /** Upstream response headers as a flat [name, value, ...] list, less hop-by-hop ones. */
-function responseHeaders(res: IncomingMessage, requestId: string): string[] {
-  const raw = res.rawHeaders;
+function responseHeaders(answer: UpstreamAnswer, requestId: string): string[] {
+  const raw = answer.rawHeaders;
   let listed: Set<string> | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if ((raw[i] as string).toLowerCase() === 'connection') {
@@ -24,58 +24,39 @@ function responseHeaders(res: IncomingMessage, requestId: string): string[] {
 }
 
 /**
- * Pipe the upstream body to the client, with backpressure. If either side breaks off, the other
- * is destroyed: a client never sees a complete-looking response that was cut. (Plain pipe:
- * stream/promises' pipeline costs an AbortController per request on the hot path.)
+ * Stream the rest of the body to the client, with backpressure. If either side breaks off, the
+ * other is stopped: a client never sees a complete-looking response that was cut.
  */
-function pipeBody(ctx: ProxyContext, from: IncomingMessage): Promise<void> {
+function pipeBody(ctx: ProxyContext, answer: UpstreamAnswer): Promise<void> {
   const to = ctx.res;
   return new Promise((resolve) => {
-    const done = () => {
-      from.off('error', onBroken);
-      from.off('close', onFromClose);
-      to.off('close', onClose);
+    const onDrain = () => answer.resume();
+    const onClose = () => {
+      to.off('drain', onDrain);
+      if (!answer.complete) answer.abort(new Error('the client left'));
       resolve();
     };
-    const onBroken = () => {
-      ctx.brokenBy ??= 'upstream_broken';
-      to.destroy();
-      done();
-    };
-    const onFromClose = () => {
-      if (!from.complete) onBroken();
-    };
-    const onClose = () => {
-      if (!from.complete) from.destroy();
-      done();
-    };
-    from.once('error', onBroken);
-    from.once('close', onFromClose);
+    to.on('drain', onDrain);
     to.once('close', onClose);
-    from.pipe(to);
+    answer.pipeTo({
+      data: (chunk) => to.write(chunk),
+      end: () => to.end(),
+      fail: (err) => {
+        // Why it broke off, for the log: the upstream's silence, or its break.
+        if ((err as NodeJS.ErrnoException).code === 'UND_ERR_BODY_TIMEOUT') {
+          ctx.brokenBy ??= 'upstream_idle_timeout';
+        } else {
+          ctx.brokenBy ??= 'upstream_broken';
+        }
+        to.off('close', onClose);
+        to.off('drain', onDrain);
+        to.destroy();
+        // Done now: the request is the upstream's break, not a client that left.
+        resolve();
+      },
+    });
   });
 }
-
-/** Stream the upstream's answer back as it arrives: status, headers, body (flow step 9). */
-export const streamBack: Pass = (ctx) => {
-  const res = ctx.upstreamResponse;
-  if (!res) return;
-  ctx.upstreamStatus = res.statusCode ?? 502;
-  ctx.res.writeHead(ctx.upstreamStatus, res.statusMessage, responseHeaders(res, ctx.requestId));
-  const rejection = ctx.rejection;
-  if (rejection?.complete) {
-    ctx.res.end(rejection.body);
-    return;
-  }
-  if (rejection) ctx.res.write(rejection.body);
-  else if (res.complete && res.readableFlowing === null && !res.destroyed) {
-    // The whole answer already arrived (a small response, in the packet with its headers): send
-    // it in one go, without a pipe's listeners; done when the client's response is.
-    ctx.res.end(res.read() ?? undefined);
-    return responseClosed(ctx);
-  }
-  return pipeBody(ctx, res);
-};
 
 /** Resolves once the client's response is closed (sent, or the client left). */
 function responseClosed(ctx: ProxyContext): Promise<void> | undefined {
@@ -83,3 +64,29 @@ function responseClosed(ctx: ProxyContext): Promise<void> | undefined {
   if (to.closed) return;
   return new Promise((resolve) => to.once('close', resolve));
 }
+
+/** Stream the upstream's answer back as it arrives: status, headers, body (flow step 9). */
+export const streamBack: Pass = (ctx) => {
+  const answer = ctx.upstreamResponse;
+  if (!answer) return;
+  ctx.upstreamStatus = answer.statusCode;
+  ctx.res.writeHead(
+    answer.statusCode,
+    answer.statusMessage,
+    responseHeaders(answer, ctx.requestId),
+  );
+  const rejection = ctx.rejection;
+  if (rejection?.complete) {
+    ctx.res.end(rejection.body);
+    return;
+  }
+  if (rejection) ctx.res.write(rejection.body);
+  else if (answer.complete) {
+    // The whole answer already arrived (a small response, in the packet with its headers): send
+    // it in one go; done when the client's response is.
+    const held = answer.takeHeld();
+    ctx.res.end(held.length === 1 ? held[0] : Buffer.concat(held));
+    return responseClosed(ctx);
+  }
+  return pipeBody(ctx, answer);
+};

@@ -11,9 +11,7 @@ import {
   bearerAuthorizer,
   createProxyHandler,
   sigv4Authorizer,
-  freshUpstreamAgent,
-  upstreamAgent,
-  upstreamHostname,
+  upstreamOf,
 } from '../proxy/index.js';
 import { scribeAuthFor } from './scribeAuthFor.js';
 import { adminHostCheck, type EgressProxy } from '../http/index.js';
@@ -106,7 +104,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const sessions = await serviceSessions(config, auth, logger, metrics);
   const session = sessions.shared;
 
-  const agent = upstreamAgent(config.apiUrl, egress);
+  const upstream = await upstreamOf(
+    config.apiUrl,
+    { timeoutMs: config.upstreamTimeoutMs, idleTimeoutMs: config.upstreamIdleTimeoutMs },
+    egress,
+  );
   const authorizer =
     config.authMode === 'sigv4'
       ? sigv4Authorizer(config.apiUrl, config.region)
@@ -119,12 +121,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   };
   const handle = createProxyHandler({
     upstream: {
-      url: config.apiUrl,
-      hostname: upstreamHostname(config.apiUrl),
-      timeoutMs: config.upstreamTimeoutMs,
-      idleTimeoutMs: config.upstreamIdleTimeoutMs,
-      agent,
-      freshAgent: freshUpstreamAgent(config.apiUrl, egress),
+      ...upstream,
       observeLatency: (seconds, status) => metrics.upstreamSeries(status).observe(seconds),
     },
     browserGuard: {
@@ -308,7 +305,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     proxy.closeAllConnections();
     adminServer.closeAllConnections();
     await closed;
-    agent.destroy();
+    await upstream.connections.pool.destroy().catch(() => {});
     auth.destroy();
   };
 

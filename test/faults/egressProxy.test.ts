@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliBin } from '../support/cli.js';
+import { shippedBin } from '../support/cli.js';
 import { ForwardProxy } from '../support/forwardProxy.js';
 import { call } from '../support/http.js';
 import { World } from '../support/world.js';
@@ -30,7 +30,8 @@ describe('faults: a network where every outbound call must go through an egress 
    * process by other suites, intercepts http.request and would get in the proxy agents' way.
    */
   async function serve(env: Record<string, string | undefined>) {
-    const child = spawn(process.execPath, [cliBin, 'serve'], {
+    // The command as shipped: the bundle loads undici's proxy agent apart, only for HTTPS_PROXY.
+    const child = spawn(process.execPath, [shippedBin, 'serve'], {
       env: {
         ...world.env({ PROXY_PORT: '0', ADMIN_PORT: '0' }),
         PATH: process.env['PATH'] ?? '',

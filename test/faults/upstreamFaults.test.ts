@@ -228,6 +228,53 @@ describe('faults: the upstream and the client misbehaving', function () {
     }
   });
 
+  it('a gateway refusal longer than the proxy reads to judge it reaches the client whole, byte for byte', async function () {
+    const { service } = await world.proxy();
+    const body = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = i % 251;
+    world.upstream.respond = (_arrival, res) => {
+      res.writeHead(403, {
+        'content-type': 'application/octet-stream',
+        'x-amzn-errortype': 'ForbiddenException',
+      });
+      // Two pieces at once (past what is read to judge it), the rest a little later.
+      res.write(body.subarray(0, 100 * 1024));
+      res.write(body.subarray(100 * 1024, 200 * 1024));
+      setTimeout(() => res.end(body.subarray(200 * 1024)), 50);
+      return true;
+    };
+    const answer = await call(service.proxyUrl, { path: '/long-refusal' });
+    expect(answer.status).to.equal(403);
+    expect(answer.body.length).to.equal(body.length);
+    expect(answer.body.equals(body)).to.equal(true);
+    await service.close(1000);
+  });
+
+  it('an upstream that sends 103 Early Hints before its answer: the client gets the final answer only', async function () {
+    const hinting = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n' +
+            'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfinal',
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => hinting.listen(0, '127.0.0.1', resolve));
+    const { port } = hinting.address() as AddressInfo;
+    try {
+      const { service } = await world.proxy({ SCRIBE_API_URL: `http://127.0.0.1:${port}/v1` });
+      const answer = await call(service.proxyUrl, { path: '/items' });
+      expect(answer.status).to.equal(200);
+      expect(answer.body.toString('utf8')).to.equal('final');
+      expect(answer.headers['content-type']).to.equal('text/plain');
+      expect(answer.headers['link']).to.equal(undefined);
+      await service.close(1000);
+    } finally {
+      hinting.close();
+    }
+  });
+
   describe('an upstream that answers before it has read the whole body (RFC 9112 §9.3)', function () {
     let early: EarlyAnswerUpstream;
     const sizes = [64 * 1024, 2 * 1024 * 1024, 5 * 1024 * 1024, 9 * 1024 * 1024];

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
-import type { IncomingMessage } from 'node:http';
 import { bearerAuthorizer, sigv4Authorizer } from '../../src/proxy/authorizers.js';
 import { clockSkewSeconds } from '../../src/proxy/clockSkew.js';
+import type { AnswerHeaders } from '../../src/proxy/upstreamAnswer.js';
 
 const sigv4 = sigv4Authorizer(new URL('https://api.example.test/v1'), 'eu-west-2');
 const bearer = bearerAuthorizer();
-const response = (headers: Record<string, string> = {}) => ({ headers }) as IncomingMessage;
+const response = (headers: Record<string, string> = {}): AnswerHeaders => ({
+  header: (name) => headers[name],
+});
 // API Gateway marks every refusal it makes itself; a backend's answer carries no such mark.
 const gateway = (headers: Record<string, string> = {}) =>
   response({ 'x-amzn-errortype': 'ForbiddenException', ...headers });
