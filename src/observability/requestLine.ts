@@ -25,6 +25,20 @@ function jsonValue(value: unknown): string | undefined {
   }
 }
 
+// `,"key":` for each field name seen, built once: a record's keys are the same few on every line
+// (bounded, in case a caller's keys vary).
+const keyPrefixes = new Map<string, string>();
+const maxKeyPrefixes = 64;
+
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `,${jsonString(key)}:`;
+    if (keyPrefixes.size < maxKeyPrefixes) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 /**
  * One info line per request, written straight to the logger's destination: the same JSON as
  * pino's (level label, ISO time, the logger's bindings, the record's fields in order, `msg`),
@@ -73,7 +87,7 @@ export function requestLine(
     const fields = record as Record<string, unknown>;
     for (const key in fields) {
       const value = jsonValue(fields[key]);
-      if (value !== undefined) line += `,${jsonString(key)}:${value}`;
+      if (value !== undefined) line += keyPrefix(key) + value;
     }
     pending += line + end;
     if (!scheduled) {

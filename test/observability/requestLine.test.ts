@@ -46,6 +46,28 @@ describe('the request log line', () => {
     expect(Date.parse(parsed['time'] as string)).to.be.closeTo(Date.now(), 5000);
   });
 
+  it('writes every field of records with more field names than it remembers, as pino does', async () => {
+    const record = Object.fromEntries(
+      Array.from({ length: 100 }, (_, n) => [n % 2 ? `field"${n}` : `f${n}`, n]),
+    );
+    const ours = capture('info');
+    const pinos = capture('info');
+    const line = requestLine(ours.logger, 'request');
+    line(record);
+    line({ ...record, extra: true });
+    pinos.logger.info(record, 'request');
+    pinos.logger.info({ ...record, extra: true }, 'request');
+    await flush();
+    const withoutTime = (l: string | undefined) => ({
+      ...(JSON.parse(l ?? '') as Record<string, unknown>),
+      time: 'x',
+    });
+    expect(ours.lines.map(withoutTime)).to.deep.equal(pinos.lines.map(withoutTime));
+    expect(ours.lines.map((l) => Object.keys(JSON.parse(l) as object))).to.deep.equal(
+      pinos.lines.map((l) => Object.keys(JSON.parse(l) as object)),
+    );
+  });
+
   it('keeps every line of a busy turn, in order, and before a line pino writes after a flush', async () => {
     const { logger, lines } = capture('info');
     const line = requestLine(logger, 'request');
