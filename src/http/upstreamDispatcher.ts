@@ -75,10 +75,18 @@ export async function upstreamDispatcher(
     // The whole of undici, loaded only here: its ProxyAgent needs the request API the package's
     // index adds to every dispatcher (CONNECT). Its default export: a CommonJS module's only
     // export once bundled.
-    const { ProxyAgent } = (await import('undici')).default;
+    const { ProxyAgent, Pool: ProxyPool } = (await import('undici')).default;
+    // Proxy-Authorization from the URL's user info, a user name alone included (ProxyAgent
+    // itself sends it only with both a user name and a password).
+    const token = basicAuthorization(proxy);
     const tunnel = () =>
       new ProxyAgent({
         uri: proxy.href,
+        ...(token ? { token } : {}),
+        // An egress proxy that takes the CONNECT and never answers frees its connection within
+        // the upstream timeout, not undici's 300 s.
+        clientFactory: (origin: URL, opts: object) =>
+          new ProxyPool(origin, { ...opts, headersTimeout: options.connectTimeoutMs }),
         connections: options.connections,
         ...clientOptions,
         proxyTls: { timeout: options.connectTimeoutMs },

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { upstreamDispatcher, type EgressProxy, type UpstreamDispatcher } from '../http/index.js';
 import { hostHeader } from '../signing/index.js';
 import type { Pass, ProxyContext } from './context.js';
+import { connectionWasUsed, markConnectionErrors } from './connectionReuse.js';
 import { keepReadingAfterWriteFailure } from './earlyAnswer.js';
 import { ProxyError } from './ProxyError.js';
 import { UpstreamAnswer } from './upstreamAnswer.js';
@@ -44,7 +45,10 @@ export async function upstreamOf(
       connections: 256,
       keepAliveMs: 60_000,
       connectTimeoutMs: timeouts.timeoutMs,
-      onSocket: keepReadingAfterWriteFailure,
+      onSocket: (socket) => {
+        keepReadingAfterWriteFailure(socket);
+        markConnectionErrors(socket);
+      },
     }),
   };
 }
@@ -60,23 +64,32 @@ const unreachable = () =>
   );
 
 /**
- * The keep-alive race: the connection was closed (FIN or reset) under the request before any
- * answer. Not an answer the upstream began and broke off (undici's "bad upgrade", a 101 to a
- * plain request, is no race either).
+ * The keep-alive race: a connection that had carried an answer before was closed (FIN or reset)
+ * under the request before any answer. Not an answer the upstream began and broke off (undici's
+ * "bad upgrade", a 101 to a plain request, is no race either), nor a fresh connection's reset.
  */
 function closedUnder(err: Error): boolean {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ECONNRESET' || code === 'EPIPE') return true;
-  return code === 'UND_ERR_SOCKET' && /^(other side closed|closed)$/.test(err.message);
+  const closed =
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    (code === 'UND_ERR_SOCKET' && /^(other side closed|closed)$/.test(err.message));
+  return closed && connectionWasUsed(err);
 }
+
+const timedOut = (upstream: Upstream) =>
+  new ProxyError(
+    504,
+    'upstream_timeout',
+    `the upstream did not answer within ${upstream.timeoutMs} ms`,
+  );
 
 /** What went wrong before the answer's headers, as the client is told. */
 function failure(err: Error, upstream: Upstream): Error {
   if (err instanceof ProxyError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    const message = `the upstream did not answer within ${upstream.timeoutMs} ms`;
-    return new ProxyError(504, 'upstream_timeout', message);
+    return timedOut(upstream);
   }
   return closedUnder(err) ? new ClosedConnectionError() : unreachable();
 }
@@ -109,12 +122,19 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
     if (connections.proxyAuthorization)
       headers['proxy-authorization'] = connections.proxyAuthorization;
     const onAbort = (reason: unknown) => answer.abort(reason as Error);
+    // The whole wait for the headers, the connection (and its TLS handshake) included: undici
+    // times those two apart.
+    const timer = setTimeout(() => answer.abort(timedOut(upstream)), upstream.timeoutMs);
     const answer = new UpstreamAnswer(
       (answered) => {
+        clearTimeout(timer);
         upstream.observeLatency?.((performance.now() - started) / 1000, answered.statusCode);
         resolve(answered);
       },
-      (err) => reject(failure(err, upstream)),
+      (err) => {
+        clearTimeout(timer);
+        reject(failure(err, upstream));
+      },
       // Once the exchange is over, nothing of it stays with the request's abort watch: kept
       // there, every answer outlived two of V8's young-generation collections and went to the
       // old one (3.8 KB a request, about 10 µs of collection per request under load).

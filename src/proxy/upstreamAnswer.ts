@@ -159,6 +159,15 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
       return;
     }
     if (this.complete || this.error) return;
+    // A 204 or 304 has no body, whatever Content-Length it states (for a 304, that of the
+    // representation, RFC 9110 8.6): undici counts the missing bytes as a cut answer.
+    if (
+      (this.statusCode === 204 || this.statusCode === 304) &&
+      (err as NodeJS.ErrnoException).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+    ) {
+      this.onComplete();
+      return;
+    }
     this.error = err;
     this.ended();
     if (this.#held.length === 0) this.#sink?.fail(err);

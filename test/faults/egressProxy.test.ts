@@ -187,5 +187,26 @@ describe('faults: a network where every outbound call must go through an egress 
         await proxy.stop();
       }
     });
+
+    it('HTTPS_PROXY with a user name alone (a token): the CONNECT carries it as Proxy-Authorization', async function () {
+      egress.calls.length = 0;
+      const proxy = await serve({
+        SCRIBE_API_URL: `${httpsUrl}/v1`,
+        HTTPS_PROXY: egress.url.replace('http://', 'http://tok3n@'),
+        HTTP_PROXY: egress.url,
+        NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+      });
+      try {
+        const answer = await call(proxy.proxyUrl, { path: '/with-token' });
+        expect(answer.status, proxy.output()).to.equal(200);
+        expect(egress.calls).to.deep.include({
+          kind: 'connect',
+          target: new URL(httpsUrl).host,
+          authorization: `Basic ${Buffer.from('tok3n:').toString('base64')}`,
+        });
+      } finally {
+        await proxy.stop();
+      }
+    });
   });
 });

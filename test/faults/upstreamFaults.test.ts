@@ -228,6 +228,99 @@ describe('faults: the upstream and the client misbehaving', function () {
     }
   });
 
+  /** A raw upstream that answers each request's head with what `answer` writes. */
+  async function scriptedUpstream(answer: (socket: Socket, head: string) => void) {
+    const heads: string[] = [];
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      let pending = '';
+      socket.on('data', (chunk: Buffer) => {
+        pending += chunk.toString('latin1');
+        let end: number;
+        while ((end = pending.indexOf('\r\n\r\n')) !== -1) {
+          const head = pending.slice(0, end);
+          pending = pending.slice(end + 4);
+          heads.push(head.split('\r\n')[0] ?? '');
+          answer(socket, head);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, heads, close: () => server.close() };
+  }
+
+  it('a 304 or 204 that states a Content-Length (of the representation) is relayed as it came, without a body', async function () {
+    const upstream = await scriptedUpstream((socket, head) => {
+      if (head.includes(' /v1/not-modified '))
+        socket.write('HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 1234\r\n\r\n');
+      else socket.write('HTTP/1.1 204 No Content\r\nContent-Length: 7\r\n\r\n');
+    });
+    try {
+      const { service } = await world.proxy({ SCRIBE_API_URL: `${upstream.url}/v1` });
+      const notModified = await call(service.proxyUrl, { path: '/not-modified' });
+      expect(notModified.status).to.equal(304);
+      expect(notModified.headers['etag']).to.equal('"v1"');
+      expect(notModified.headers['content-length']).to.equal('1234');
+      expect(notModified.body.length).to.equal(0);
+      const noContent = await call(service.proxyUrl, { path: '/no-content' });
+      expect(noContent.status).to.equal(204);
+      expect(noContent.body.length).to.equal(0);
+      await service.close(1000);
+    } finally {
+      upstream.close();
+    }
+  });
+
+  it('an upstream that sends 100 Continue it was not asked for: a 502 at once, and the next request is served', async function () {
+    const upstream = await scriptedUpstream((socket, head) => {
+      if (head.includes(' /v1/continue '))
+        socket.write(
+          'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal',
+        );
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext');
+    });
+    try {
+      const { service } = await world.proxy({
+        SCRIBE_API_URL: `${upstream.url}/v1`,
+        UPSTREAM_TIMEOUT_MS: '5000',
+      });
+      const started = Date.now();
+      const answer = await call(service.proxyUrl, { path: '/continue' });
+      expect(answer.status).to.equal(502);
+      expect(Date.now() - started).to.be.below(4000);
+      const next = await call(service.proxyUrl, { path: '/after' });
+      expect([next.status, next.body.toString('utf8')]).to.deep.equal([200, 'next']);
+      await service.close(1000);
+    } finally {
+      upstream.close();
+    }
+  });
+
+  it('a connection closed under a request before it was ever used is not retried: the upstream sees the request once', async function () {
+    // Only a kept-alive connection can have been closed by the keep-alive race; a fresh one
+    // that resets may have had the request acted on.
+    const upstream = await scriptedUpstream((socket) => socket.resetAndDestroy());
+    try {
+      const { service } = await world.proxy({ SCRIBE_API_URL: `${upstream.url}/v1` });
+      for (const method of ['GET', 'PUT']) {
+        const answer = await call(service.proxyUrl, {
+          method,
+          path: `/once-${method}`,
+          ...(method === 'PUT' ? { body: 'x' } : {}),
+        });
+        expect(answer.status).to.equal(502);
+      }
+      expect(upstream.heads).to.deep.equal([
+        'GET /v1/once-GET HTTP/1.1',
+        'PUT /v1/once-PUT HTTP/1.1',
+      ]);
+      await service.close(1000);
+    } finally {
+      upstream.close();
+    }
+  });
+
   it('a gateway refusal longer than the proxy reads to judge it reaches the client whole, byte for byte', async function () {
     const { service } = await world.proxy();
     const body = Buffer.alloc(300 * 1024);

@@ -6,6 +6,17 @@ export interface ProxiedCall {
   kind: 'absolute-form' | 'connect';
   /** The absolute URL (absolute-form) or host:port (CONNECT). */
   target: string;
+  /** The Proxy-Authorization it came with, when it came with one. */
+  authorization?: string;
+}
+
+/** A call's record: its Proxy-Authorization only when it had one. */
+function called(
+  kind: ProxiedCall['kind'],
+  target: string,
+  authorization: string | undefined,
+): ProxiedCall {
+  return authorization === undefined ? { kind, target } : { kind, target, authorization };
 }
 
 /**
@@ -21,7 +32,7 @@ export class ForwardProxy {
   async start(): Promise<this> {
     const server = createServer((req, res) => {
       const target = req.url ?? '';
-      this.calls.push({ kind: 'absolute-form', target });
+      this.calls.push(called('absolute-form', target, req.headers['proxy-authorization']));
       const url = new URL(target);
       // The path exactly as asked for (a URL parser would turn `\\` into `/`, `/a/../b` into `/b`).
       const authorityEnd = target.indexOf('/', `${url.protocol}//`.length);
@@ -43,7 +54,7 @@ export class ForwardProxy {
     });
     server.on('connect', (req, client: Socket, head: Buffer) => {
       const target = req.url ?? '';
-      this.calls.push({ kind: 'connect', target });
+      this.calls.push(called('connect', target, req.headers['proxy-authorization']));
       const [host, port] = target.split(':');
       const tunnel = connect(Number(port), host ?? '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
