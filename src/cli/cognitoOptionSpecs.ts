@@ -18,6 +18,16 @@ export const cognitoOptions: OptionSpec[] = [
   },
 ];
 
+/** The identity pool, for commands that trade tokens for federated credentials. */
+export const identityOptions: OptionSpec[] = [
+  { flag: 'identity-pool-id', env: 'SCRIBE_IDENTITY_POOL_ID', help: 'identity pool id' },
+  {
+    flag: 'identity-endpoint',
+    env: 'SCRIBE_IDENTITY_ENDPOINT',
+    help: 'Cognito Identity endpoint override (sandbox, tests)',
+  },
+];
+
 /** The new password option: from SCRIBE_NEW_PASSWORD or a prompt, never required on argv. */
 export const newPasswordOption: OptionSpec = {
   flag: 'new-password',

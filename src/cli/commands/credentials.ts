@@ -7,7 +7,7 @@ import {
   writeCredentialCache,
 } from '../../session/credentialCache.js';
 import { loadSavedSession } from '../../session/savedSession.js';
-import { cognitoOptions, loginOptions } from '../cognitoOptionSpecs.js';
+import { cognitoOptions, identityOptions, loginOptions } from '../cognitoOptionSpecs.js';
 import { cognitoCommand } from '../cognitoCommand.js';
 import { credentialCachePath } from '../credentialCachePath.js';
 import { applySessionSettings, defaultRegion } from '../sessionSettings.js';
@@ -26,12 +26,7 @@ export const credentialsCommand = cognitoCommand({
     'Log in, then print the federated AWS credentials for Scribe API v1 as JSON. With --format process,\nprint them as an AWS credential_process answers, so the aws CLI and every AWS SDK can use them:\n  credential_process = scribe-proxy credentials --format process --session-file /path/session.json\nWith a session file written by scribe-proxy login, nothing else is needed, and the credentials are\ncached (0600, in the XDG cache directory) until 15 minutes before they expire.',
   specs: [
     ...cognitoOptions,
-    { flag: 'identity-pool-id', env: 'SCRIBE_IDENTITY_POOL_ID', help: 'identity pool id' },
-    {
-      flag: 'identity-endpoint',
-      env: 'SCRIBE_IDENTITY_ENDPOINT',
-      help: 'Cognito Identity endpoint override (sandbox, tests)',
-    },
+    ...identityOptions,
     ...loginOptions,
     {
       flag: 'session-file',

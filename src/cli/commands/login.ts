@@ -1,6 +1,7 @@
 import type { ScribeAuth, Tokens } from '../../auth/index.js';
 import { writeSessionFile } from '../../session/index.js';
 import { cognitoOptions, logIn, loginOptions, sessionFileOption } from '../authOptions.js';
+import { identityOptions } from '../cognitoOptionSpecs.js';
 import { cognitoCommand } from '../cognitoCommand.js';
 import { ask, canPrompt } from '../prompt.js';
 import { sessionSettingsOf } from '../sessionSettings.js';
@@ -10,17 +11,7 @@ export const loginCommand = cognitoCommand({
   usage: 'Usage: scribe-proxy login --client-id ID --session-file FILE [--username NAME]',
   summary:
     'Log in interactively (password, MFA code, new password when temporary) and write the refresh\ntoken to the session file, so a proxy can start without a password in its environment. The file\nalso keeps the pools, the client id, the region, the endpoints in use and the identity id (never a\npassword), so that scribe-proxy credentials --session-file FILE needs nothing else.',
-  specs: [
-    ...cognitoOptions,
-    { flag: 'identity-pool-id', env: 'SCRIBE_IDENTITY_POOL_ID', help: 'identity pool id' },
-    {
-      flag: 'identity-endpoint',
-      env: 'SCRIBE_IDENTITY_ENDPOINT',
-      help: 'Cognito Identity endpoint override (sandbox, tests)',
-    },
-    ...loginOptions,
-    sessionFileOption,
-  ],
+  specs: [...cognitoOptions, ...identityOptions, ...loginOptions, sessionFileOption],
   required: ['client-id', 'session-file'],
   prepare: async (values) => {
     if (!values['username'] && !values['refresh-token'] && canPrompt()) {
