@@ -13,7 +13,7 @@ import {
   quoteIsIn,
   type FencedBlock,
 } from './support/quotedOutput.js';
-import { identityPoolId, World } from './support/world.js';
+import { World } from './support/world.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,17 +44,6 @@ const examplePools = {
   SCRIBE_USERNAME: 'me@example.com',
   SCRIBE_PASSWORD: 'my-Passw0rd!',
 };
-
-/** The settings of the test peers' pools and user. */
-const worldPools = (world: World): Record<string, string> => ({
-  SCRIBE_CLIENT_ID: world.pool.clientId,
-  SCRIBE_USER_POOL_ID: world.pool.userPoolId,
-  SCRIBE_IDENTITY_POOL_ID: identityPoolId,
-  SCRIBE_COGNITO_ENDPOINT: world.cognito.endpoint,
-  SCRIBE_IDENTITY_ENDPOINT: world.emulator.endpoint,
-  SCRIBE_USERNAME: world.username,
-  SCRIBE_PASSWORD: world.password,
-});
 
 /** stdout, then stderr. */
 const printed = (run: CliRun) => `${run.stdout}${run.stderr}`;
@@ -145,7 +134,7 @@ const scenarios: Record<string, Scenario> = {
       const run = await runCli(
         ['check', '--online'],
         {
-          ...worldPools(world),
+          ...world.account(),
           SCRIBE_IDENTITY_POOL_ID: 'eu-west-2:00000000-0000-0000-0000-000000000000',
         },
         dir,
@@ -155,7 +144,7 @@ const scenarios: Record<string, Scenario> = {
   },
   'serve-start': {
     how: 'scribe-proxy serve against the test peers, SCRIBE_API_URL left at its default (listener ports shown as 8080 and 8081)',
-    run: (peers) => serve(peers, worldPools(peers.world)),
+    run: (peers) => serve(peers, peers.world.account()),
   },
   'serve-tls-key-replaced': {
     how: "scribe-proxy serve with PROXY_TLS_CERT_FILE and PROXY_TLS_KEY_FILE, then the key file overwritten with another certificate's key",
@@ -165,7 +154,7 @@ const scenarios: Record<string, Scenario> = {
       await writeFile(join(tls, 'tls.crt'), peers.pair.cert);
       await writeFile(join(tls, 'tls.key'), peers.pair.key);
       const env = {
-        ...worldPools(peers.world),
+        ...peers.world.account(),
         PROXY_TLS_CERT_FILE: join(tls, 'tls.crt'),
         PROXY_TLS_KEY_FILE: join(tls, 'tls.key'),
       };

@@ -9,7 +9,7 @@ import { satisfies } from 'semver';
 import { startProcess } from './support/childProcess.js';
 import { eventually } from './support/eventually.js';
 import { ScriptedCognito } from './support/scriptedCognitoServer.js';
-import { identityPoolId, World } from './support/world.js';
+import { World } from './support/world.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -196,13 +196,7 @@ describe('the npm package', function () {
           PATH: process.env['PATH'] ?? '',
           HOME: process.env['HOME'] ?? prefix,
           npm_config_update_notifier: 'false',
-          SCRIBE_CLIENT_ID: world.pool.clientId,
-          SCRIBE_USER_POOL_ID: world.pool.userPoolId,
-          SCRIBE_IDENTITY_POOL_ID: identityPoolId,
-          SCRIBE_COGNITO_ENDPOINT: world.cognito.endpoint,
-          SCRIBE_IDENTITY_ENDPOINT: world.emulator.endpoint,
-          SCRIBE_USERNAME: world.username,
-          SCRIBE_PASSWORD: world.password,
+          ...world.account(),
         },
       });
       expect(stdout).to.match(/^AWS credentials until \d{4}-\d\d-\d\dT/);

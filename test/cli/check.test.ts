@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { runCli } from '../support/cli.js';
-import { identityPoolId, World } from '../support/world.js';
+import { World } from '../support/world.js';
 
 describe('scribe-proxy check', function () {
   this.timeout(60_000);
@@ -10,13 +10,7 @@ describe('scribe-proxy check', function () {
   before(async function () {
     world = await World.start();
     env = {
-      SCRIBE_CLIENT_ID: world.pool.clientId,
-      SCRIBE_USER_POOL_ID: world.pool.userPoolId,
-      SCRIBE_IDENTITY_POOL_ID: identityPoolId,
-      SCRIBE_COGNITO_ENDPOINT: world.cognito.endpoint,
-      SCRIBE_IDENTITY_ENDPOINT: world.emulator.endpoint,
-      SCRIBE_USERNAME: world.username,
-      SCRIBE_PASSWORD: world.password,
+      ...world.account(),
       ADMIN_TOKEN: 'an-admin-token-of-some-length',
       HTTPS_PROXY: 'http://egress-user:egress-pass@proxy.internal:3128',
       NO_PROXY: '127.0.0.1',

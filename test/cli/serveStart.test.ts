@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cliBin, runCli } from '../support/cli.js';
 import { startProcess, type StartedProcess } from '../support/childProcess.js';
-import { identityPoolId, World } from '../support/world.js';
+import { World } from '../support/world.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -23,13 +23,7 @@ describe('serve: the start-up line, LOG_FORMAT and a busy port', function () {
     env = {
       PATH: process.env['PATH'] ?? '',
       SCRIBE_API_URL: `${world.upstream.url}/v1`,
-      SCRIBE_CLIENT_ID: world.pool.clientId,
-      SCRIBE_USER_POOL_ID: world.pool.userPoolId,
-      SCRIBE_IDENTITY_POOL_ID: identityPoolId,
-      SCRIBE_COGNITO_ENDPOINT: world.cognito.endpoint,
-      SCRIBE_IDENTITY_ENDPOINT: world.emulator.endpoint,
-      SCRIBE_USERNAME: world.username,
-      SCRIBE_PASSWORD: world.password,
+      ...world.account(),
       PROXY_PORT: '0',
       ADMIN_PORT: '0',
     };

@@ -88,18 +88,25 @@ export class World {
     }
   }
 
+  /** This world's pools, their endpoints and its user: what a command needs to log in. */
+  account(): Record<string, string> {
+    return {
+      SCRIBE_CLIENT_ID: this.pool.clientId,
+      SCRIBE_USER_POOL_ID: this.pool.userPoolId,
+      SCRIBE_IDENTITY_POOL_ID: identityPoolId,
+      SCRIBE_COGNITO_ENDPOINT: this.cognito.endpoint,
+      SCRIBE_IDENTITY_ENDPOINT: this.emulator.endpoint,
+      SCRIBE_USERNAME: this.username,
+      SCRIBE_PASSWORD: this.password,
+    };
+  }
+
   /** The configuration environment for a proxy in front of this world. */
   env(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
     return {
       SCRIBE_API_URL: `${this.upstream.url}/v1`,
       SCRIBE_AUTH_MODE: 'sigv4',
-      SCRIBE_CLIENT_ID: this.pool.clientId,
-      SCRIBE_USER_POOL_ID: this.pool.userPoolId,
-      SCRIBE_IDENTITY_POOL_ID: identityPoolId,
-      SCRIBE_USERNAME: this.username,
-      SCRIBE_PASSWORD: this.password,
-      SCRIBE_COGNITO_ENDPOINT: this.cognito.endpoint,
-      SCRIBE_IDENTITY_ENDPOINT: this.emulator.endpoint,
+      ...this.account(),
       PROXY_PORT: '0',
       ADMIN_PORT: '0',
       LOG_LEVEL: 'info',
