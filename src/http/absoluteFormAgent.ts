@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, type AgentOptions, type ClientRequest } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { proxyAuthorization } from './proxyAuthorization.js';
 
 /** What node's Agent does with a request; not in @types/node. */
 type AddRequest = (req: ClientRequest, options: unknown) => void;
@@ -21,10 +22,7 @@ export class AbsoluteFormAgent extends HttpAgent {
     super(options);
     this.#proxy = proxy;
     this.#origin = `${target.protocol}//${target.host}`;
-    this.#proxyAuthorization =
-      proxy.username || proxy.password
-        ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
-        : undefined;
+    this.#proxyAuthorization = proxyAuthorization(proxy);
   }
 
   /** Every request this agent carries targets its configured origin, whatever its path says. */

@@ -4,6 +4,7 @@ import buildConnector from 'undici/lib/core/connect.js';
 import Client from 'undici/lib/dispatcher/client.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import { egressProxyFor } from './egress.js';
+import { proxyAuthorization } from './proxyAuthorization.js';
 import type { EgressProxy } from './readEgress.js';
 
 /** How the proxy's calls to its upstream travel, and what each adds to a request. */
@@ -32,12 +33,6 @@ export interface UpstreamDispatchOptions {
   connectTimeoutMs: number;
   /** Told of every connection opened to the upstream or to an http egress proxy. */
   onSocket?: (socket: Socket) => void;
-}
-
-function basicAuthorization(proxy: URL): string | undefined {
-  if (!proxy.username && !proxy.password) return undefined;
-  const pair = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-  return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
 /**
@@ -69,7 +64,6 @@ export async function upstreamDispatcher(
     keepAliveMaxTimeout: options.keepAliveMs,
     // An upstream's Keep-Alive hint is trusted down to a second before it.
     keepAliveTimeoutThreshold: 1000,
-    connectTimeout: options.connectTimeoutMs,
   };
   if (proxy && target.protocol === 'https:') {
     // The whole of undici, loaded only here: its ProxyAgent needs the request API the package's
@@ -78,15 +72,15 @@ export async function upstreamDispatcher(
     const { ProxyAgent, Pool: ProxyPool } = (await import('undici')).default;
     // Proxy-Authorization from the URL's user info, a user name alone included (ProxyAgent
     // itself sends it only with both a user name and a password).
-    const token = basicAuthorization(proxy);
+    const token = proxyAuthorization(proxy);
     const tunnel = () =>
       new ProxyAgent({
         uri: proxy.href,
         ...(token ? { token } : {}),
         // An egress proxy that takes the CONNECT and never answers frees its connection within
         // the upstream timeout, not undici's 300 s.
-        clientFactory: (origin: URL, opts: object) =>
-          new ProxyPool(origin, { ...opts, headersTimeout: options.connectTimeoutMs }),
+        clientFactory: (proxyOrigin: URL, opts: object) =>
+          new ProxyPool(proxyOrigin, { ...opts, headersTimeout: options.connectTimeoutMs }),
         connections: options.connections,
         ...clientOptions,
         proxyTls: { timeout: options.connectTimeoutMs },
@@ -110,7 +104,7 @@ export async function upstreamDispatcher(
     }),
     fresh: () => new Client(viaOrigin, { ...clientOptions, connect: connectVia() }),
     absoluteOrigin: proxy ? origin : undefined,
-    proxyAuthorization: proxy ? basicAuthorization(proxy) : undefined,
+    proxyAuthorization: proxy ? proxyAuthorization(proxy) : undefined,
     origin: viaOrigin,
   };
 }

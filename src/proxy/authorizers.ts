@@ -1,5 +1,5 @@
 import type { Session, SessionCredentials } from '../session/index.js';
-import { hostHeader } from '../signing/index.js';
+import { hostHeaderOf } from '../signing/index.js';
 import { HotPathSigner } from '../signing/hotPath/index.js';
 import { clockSkewSeconds } from './clockSkew.js';
 import type { Authorization, ProxyContext } from './context.js';
@@ -81,8 +81,7 @@ function gatewayClockOffset(res: AnswerHeaders, text: string, signedWithMs: numb
 
 /** SigV4 with the session's federated credentials (Scribe API v1). */
 export function sigv4Authorizer(apiUrl: URL, region: string): Authorizer {
-  const hostname = apiUrl.hostname.replace(/^\[|\]$/g, '');
-  const host = hostHeader(apiUrl.protocol, hostname, apiUrl.port ? Number(apiUrl.port) : undefined);
+  const host = hostHeaderOf(apiUrl);
   const scope = { region, service: 'execute-api' };
   // One hot-path signer per credential set: its key, scope and header block are reused until the
   // session replaces the credentials (a new object), and dropped with them.

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { upstreamDispatcher, type EgressProxy, type UpstreamDispatcher } from '../http/index.js';
-import { hostHeader } from '../signing/index.js';
+import { hostHeaderOf } from '../signing/index.js';
 import type { Pass, ProxyContext } from './context.js';
 import { connectionWasUsed, markConnectionErrors } from './connectionReuse.js';
 import { keepReadingAfterWriteFailure } from './earlyAnswer.js';
@@ -36,10 +36,9 @@ export async function upstreamOf(
   timeouts: { timeoutMs: number; idleTimeoutMs: number },
   egress: EgressProxy = noEgress,
 ): Promise<Upstream> {
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
   return {
     url,
-    host: hostHeader(url.protocol, hostname, url.port ? Number(url.port) : undefined),
+    host: hostHeaderOf(url),
     ...timeouts,
     connections: await upstreamDispatcher(url, egress, {
       connections: 256,
@@ -88,9 +87,7 @@ const timedOut = (upstream: Upstream) =>
 function failure(err: Error, upstream: Upstream): Error {
   if (err instanceof ProxyError) return err;
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return timedOut(upstream);
-  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return timedOut(upstream);
   return closedUnder(err) ? new ClosedConnectionError() : unreachable();
 }
 
@@ -149,7 +146,9 @@ function sendOnce(ctx: ProxyContext, upstream: Upstream, fresh: boolean): Promis
         path,
         headers,
         body: bodyOf(ctx.body),
-        headersTimeout: upstream.timeoutMs,
+        // The headers are timed by the attempt's own timer above (from dispatch on): undici's
+        // would be a second timer per request.
+        headersTimeout: 0,
         bodyTimeout: upstream.idleTimeoutMs,
       },
       answer,

@@ -43,6 +43,9 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
   /** Aborted while still queued for a connection: undici is told once it hands one over. */
   #abortedEarly: Error | undefined;
   #settled = false;
+  /** The exchange ended (`ended` was told), and the sink was told of its end or break. */
+  #over = false;
+  #sinkTold = false;
 
   /**
    * `answered` once the headers came, or `failed` if the exchange broke before them; `ended`
@@ -108,9 +111,21 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
       this.#heldBytes -= chunk.length;
       if (!sink.data(chunk)) return false;
     }
-    if (this.complete) sink.end();
-    else if (this.error) sink.fail(this.error);
+    if (!this.#sinkTold && (this.complete || this.error)) {
+      this.#sinkTold = true;
+      if (this.error) sink.fail(this.error);
+      else sink.end();
+    }
     return true;
+  }
+
+  /** The exchange is over (complete or broken): `ended` once, and the sink once its hold is out. */
+  #end(): void {
+    if (!this.#over) {
+      this.#over = true;
+      this.ended();
+    }
+    if (this.#held.length === 0) this.#deliverHeld();
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -147,13 +162,13 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
 
   onComplete(): void {
     this.complete = true;
-    this.ended();
-    if (this.#held.length === 0) this.#sink?.end();
+    this.#end();
   }
 
   onError(err: Error): void {
     if (!this.#settled) {
       this.#settled = true;
+      this.#over = true;
       this.ended();
       this.failed(err);
       return;
@@ -169,7 +184,6 @@ export class UpstreamAnswer implements Dispatcher.DispatchHandler, AnswerHeaders
       return;
     }
     this.error = err;
-    this.ended();
-    if (this.#held.length === 0) this.#sink?.fail(err);
+    this.#end();
   }
 }

@@ -1,5 +1,10 @@
 export { signHttpRequest } from './signHttpRequest.js';
-export { signOutgoingRequest, hostHeader, type OutgoingRequest } from './signOutgoingRequest.js';
+export {
+  signOutgoingRequest,
+  hostHeader,
+  hostHeaderOf,
+  type OutgoingRequest,
+} from './signOutgoingRequest.js';
 export type { SignableRequest, SigningCredentials, SigningScope } from './types.js';
 export {
   parseQuery,

@@ -30,6 +30,12 @@ export function hostHeader(protocol: string, hostname: string, port?: number): s
   return port === undefined || port === defaultPort ? host : `${host}:${port}`;
 }
 
+/** The `host` header for a URL (an IPv6 address in brackets, the port when not the default). */
+export function hostHeaderOf(url: URL): string {
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  return hostHeader(url.protocol, hostname, url.port ? Number(url.port) : undefined);
+}
+
 /**
  * Sign an outgoing request over `host`, `x-amz-date`, `x-amz-security-token` (and
  * `x-amz-content-sha256` when asked) and the SHA-256 of its body. Returns the headers to send;
