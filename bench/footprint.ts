@@ -45,7 +45,8 @@ function timeCommand(args: string[]): number {
   return performance.now() - start;
 }
 
-function rssOf(pid: number): number {
+/** A process's resident set, MiB. */
+export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return (kb * 1024) / MiB;

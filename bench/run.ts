@@ -36,7 +36,7 @@ import {
   type Server,
 } from './processes.js';
 import { profileServe } from './profileServe.js';
-import { footprint, footprintTable } from './footprint.js';
+import { footprint, footprintTable, rssOf } from './footprint.js';
 import { compareUpstreamClients } from './upstreamClients.js';
 import { requireWrk } from './wrk.js';
 
@@ -206,6 +206,11 @@ async function main(): Promise<void> {
   }
   control?.child.kill();
   perClient?.child.kill();
+  // What each process holds once it has served the load table (a sidecar that has seen traffic,
+  // beside the footprint's RSS once ready): V8 sizes its young generation to the allocation rate.
+  const rssAfterLoad = targets
+    .filter((t): t is Exclude<Target, 'direct'> => t !== 'direct')
+    .map((t) => ({ target: t, mib: rssOf(serverOf(t).child.pid as number) }));
   const med = (key: string): Summary => {
     const runs = samples.get(key) ?? [];
     return {
@@ -458,13 +463,23 @@ async function main(): Promise<void> {
   out('## The upstream client: http.request + Agent, or undici');
   out();
   out(
-    "Bare forwarders (no signing, no pipeline), one per client, alone on CPU 0, under wrk (bench/upstreamClients.ts): what the upstream client costs by itself. undici's `request` returns headers as an object; `dispatch` keeps them raw, as the proxy needs (order, case, repeats). The proxy keeps http.request + Agent: undici would replace the paths that carry the DESIGN.md guarantees (raw response headers, the keep-alive race retry, the idle timeout, the egress proxy agents shared with the Cognito clients).",
+    "Bare forwarders (no signing, no pipeline), one per client, alone on CPU 0, under wrk (bench/upstreamClients.ts): what the upstream client costs by itself. undici's `request` returns headers as an object; `dispatch` keeps them raw, as the proxy needs (order, case, repeats). The proxy's upstream hop is undici's `dispatch` on a keep-alive Pool (src/http/upstreamDispatcher.ts), with the DESIGN.md guarantees kept on it (raw response headers, the retry after the keep-alive race, one UPSTREAM_TIMEOUT_MS budget, the egress proxy); bare-node keeps http.request + Agent.",
   );
   out();
   out('| workload | client | CPU µs/req | rps |');
   out('| --- | --- | --- | --- |');
   for (const r of clientRows)
     out(`| ${r.workload} | ${r.client} | ${fmt(r.cpuUs)} | ${fmt(r.rps)} |`);
+  out();
+  out('## Memory after the load table');
+  out();
+  out(
+    "Each target's RSS once its rounds ended (the same processes as the CPU table; the footprint below is a fresh `serve` once ready, before any request). docs/performance.md says where it goes.",
+  );
+  out();
+  out('| target | RSS after the load table |');
+  out('| --- | ---: |');
+  for (const { target, mib } of rssAfterLoad) out(`| ${target} | ${fmt(mib, 1)} MiB |`);
   out();
   out('## Footprint: start-up time and memory of the command (bench/footprint.ts)');
   out();
