@@ -1,7 +1,8 @@
 /**
  * Before/after for one change on the hot path: the same proxy (`scribe-proxy serve` as users run
  * it, default settings, its log on stdout to a file) from two builds, side by side in one run, each alone on CPU 0, under wrk on CPU 1, windows
- * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps).
+ * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps),
+ * and each process's RSS once the rounds ended.
  *   node dist/bench/compareBuilds.js <dist of build A> <dist of build B> [rounds]
  * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for a bench/servers.ts target instead;
  * BENCH_ENV='LOG_LEVEL=warn ...' for settings given to both, BENCH_ENV_B for B's alone: one build
@@ -14,6 +15,7 @@ import { load, workloads as allWorkloads } from './load.js';
 import { startFakeCognito } from './fakeCognito.js';
 import { pin, startServe, startServer, startUpstream, type Server } from './processes.js';
 import { requireWrk } from './wrk.js';
+import { rssOf } from './footprint.js';
 
 const [distA = '', distB = '', roundsArg = '5'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -70,6 +72,8 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
+// What each holds once its rounds ended (V8 sizes the young generation to the allocation rate).
+const rssAfter = servers.map((s) => rssOf(s.child.pid as number));
 for (const s of [upstream, ...servers]) s.child.kill();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 for (const workload of workloads) {
@@ -87,4 +91,7 @@ for (const workload of workloads) {
     `${workload.name}: A ${a.cpu.toFixed(1)} µs/req (median ${a.cpuMedian.toFixed(1)}, ${a.rps.toFixed(0)} rps); B ${b.cpu.toFixed(1)} µs/req (median ${b.cpuMedian.toFixed(1)}, ${b.rps.toFixed(0)} rps); B - A ${(b.cpu - a.cpu).toFixed(1)} µs\n`,
   );
 }
+process.stdout.write(
+  `RSS after the rounds: A ${rssAfter[0]?.toFixed(1)} MiB; B ${rssAfter[1]?.toFixed(1)} MiB\n`,
+);
 process.exit(0);
