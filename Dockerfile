@@ -43,10 +43,9 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The bundled command (scripts/bundle.js): it starts in half the time and memory of dist/src's.
-# --max-semi-space-size=4: V8 sizes its young generation to the allocation rate, and on this
-# Node a sidecar that had served 30 s of saturating load held 216 MiB, 125 with young semi-spaces
-# of 4 MiB, at the same CPU per request (docs/performance.md, "After traffic").
-ENTRYPOINT ["node", "--max-semi-space-size=4", "dist/cli/main.js"]
+# No V8 heap flags: under a memory limit (the manifests set one) Node sizes V8's heap to it, and a
+# flag would override that (docs/performance.md, "After traffic").
+ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["serve"]
 
 # A self-contained demo (docker compose --profile sandbox up): the sandbox needs the dev

@@ -4,18 +4,20 @@
  * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps),
  * and each process's RSS once the rounds ended.
  *   node dist/bench/compareBuilds.js <dist of build A> <dist of build B> [rounds]
+ * Each build runs its bundled command (dist/cli/main.js) when it has one, else dist/src's.
  * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for a bench/servers.ts target instead;
  * BENCH_ENV='LOG_LEVEL=warn ...' for settings given to both, BENCH_ENV_B for B's alone: one build
  * against itself under two settings.)
  * A build's dist must resolve this checkout's node_modules (a copy under a directory holding a
  * node_modules link to it will do).
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load, workloads as allWorkloads } from './load.js';
 import { startFakeCognito } from './fakeCognito.js';
 import { pin, startServe, startServer, startUpstream, type Server } from './processes.js';
 import { requireWrk } from './wrk.js';
-import { rssOf } from './footprint.js';
+import { memoryOf } from './footprint.js';
 
 const [distA = '', distB = '', roundsArg = '5'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -39,6 +41,11 @@ requireWrk();
 pin(process.pid, 1);
 const upstream = await startUpstream(1);
 const cognito = kind === 'serve' ? await startFakeCognito() : undefined;
+/** The build's bundled command (what the package's bin runs), or its unbundled one without it. */
+const cliOf = (dist: string) => {
+  const bundled = join(resolve(dist), 'cli/main.js');
+  return existsSync(bundled) ? bundled : join(resolve(dist), 'src/cli/main.js');
+};
 const servers: Server[] = [];
 for (const [i, dist] of [distA, distB].entries()) {
   const env = envs[i] ?? {};
@@ -46,7 +53,7 @@ for (const [i, dist] of [distA, distB].entries()) {
     cognito
       ? await startServe(upstream.url, 0, cognito.url, {
           env,
-          cli: join(resolve(dist), 'src/cli/main.js'),
+          cli: cliOf(dist),
         })
       : await startServer(kind, 0, upstream.url, env, join(resolve(dist), 'bench', 'servers.js')),
   );
@@ -73,7 +80,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 // What each holds once its rounds ended (V8 sizes the young generation to the allocation rate).
-const rssAfter = servers.map((s) => rssOf(s.child.pid as number));
+const rssAfter = servers.map((s) => memoryOf(s.child.pid as number));
 for (const s of [upstream, ...servers]) s.child.kill();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 for (const workload of workloads) {
@@ -92,6 +99,6 @@ for (const workload of workloads) {
   );
 }
 process.stdout.write(
-  `RSS after the rounds: A ${rssAfter[0]?.toFixed(1)} MiB; B ${rssAfter[1]?.toFixed(1)} MiB\n`,
+  `RSS after the rounds (peak): A ${rssAfter[0]?.rss.toFixed(1)} (${rssAfter[0]?.peak.toFixed(1)}) MiB; B ${rssAfter[1]?.rss.toFixed(1)} (${rssAfter[1]?.peak.toFixed(1)}) MiB\n`,
 );
 process.exit(0);

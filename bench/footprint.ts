@@ -45,8 +45,22 @@ function timeCommand(args: string[]): number {
   return performance.now() - start;
 }
 
-/** A process's resident set, MiB. */
-export function rssOf(pid: number): number {
+/**
+ * A process's resident set now and at its peak (VmHWM), MiB; NaN for a process that is gone (a
+ * target that died during the load must not end the run before its results are written).
+ */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mib = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+    return { rss: mib('VmRSS'), peak: mib('VmHWM') };
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
+}
+
+function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return (kb * 1024) / MiB;

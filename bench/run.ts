@@ -36,7 +36,7 @@ import {
   type Server,
 } from './processes.js';
 import { profileServe } from './profileServe.js';
-import { footprint, footprintTable, rssOf } from './footprint.js';
+import { footprint, footprintTable, memoryOf } from './footprint.js';
 import { compareUpstreamClients } from './upstreamClients.js';
 import { requireWrk } from './wrk.js';
 
@@ -180,12 +180,18 @@ async function main(): Promise<void> {
   for (const workload of workloads)
     for (const t of targets)
       await load(urlOf(t), workload, { connections, seconds: 1, proxyPid: pidOf(t) });
+  // What each process holds right after its own last window (a sidecar that has served traffic,
+  // beside the footprint's RSS once ready), and its peak: V8 sizes its young generation to the
+  // allocation rate. Read at once, before the idle memory reducer can shrink it.
+  const memoryAfterLoad = new Map<Exclude<Target, 'direct'>, { rss: number; peak: number }>();
   for (let round = 0; round < rounds; round++) {
     for (const workload of workloads) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length] as Target);
       for (const target of order) {
         const key = `${workload.name}|${target}`;
         note(key, await load(urlOf(target), workload, options(pidOf(target))));
+        if (round === rounds - 1 && target !== 'direct')
+          memoryAfterLoad.set(target, memoryOf(serverOf(target).child.pid as number));
       }
     }
     if (control && perClient) {
@@ -206,11 +212,6 @@ async function main(): Promise<void> {
   }
   control?.child.kill();
   perClient?.child.kill();
-  // What each process holds once it has served the load table (a sidecar that has seen traffic,
-  // beside the footprint's RSS once ready): V8 sizes its young generation to the allocation rate.
-  const rssAfterLoad = targets
-    .filter((t): t is Exclude<Target, 'direct'> => t !== 'direct')
-    .map((t) => ({ target: t, mib: rssOf(serverOf(t).child.pid as number) }));
   const med = (key: string): Summary => {
     const runs = samples.get(key) ?? [];
     return {
@@ -474,12 +475,13 @@ async function main(): Promise<void> {
   out('## Memory after the load table');
   out();
   out(
-    "Each target's RSS once its rounds ended (the same processes as the CPU table; the footprint below is a fresh `serve` once ready, before any request). docs/performance.md says where it goes.",
+    "Each target's RSS right after its last window of the load table, and its peak (VmHWM): the same processes as the CPU table, on a machine without a memory limit (under one, Node sizes V8's heap to it). The footprint below is a fresh `serve` once ready, before any request. docs/performance.md says where it goes.",
   );
   out();
-  out('| target | RSS after the load table |');
-  out('| --- | ---: |');
-  for (const { target, mib } of rssAfterLoad) out(`| ${target} | ${fmt(mib, 1)} MiB |`);
+  out('| target | RSS after its last window | peak RSS |');
+  out('| --- | ---: | ---: |');
+  for (const [target, { rss, peak }] of memoryAfterLoad)
+    out(`| ${target} | ${fmt(rss, 1)} MiB | ${fmt(peak, 1)} MiB |`);
   out();
   out('## Footprint: start-up time and memory of the command (bench/footprint.ts)');
   out();

@@ -1,6 +1,6 @@
 /**
- * The upstream client alone, A/B: http.request + Agent (what the proxy uses) against undici's
- * Pool (`request`, and `dispatch` with raw headers). Each variant is a bare forwarder (no signing,
+ * The upstream client alone, A/B: http.request + Agent (bare-node's) against undici's Pool
+ * (`request`, and `dispatch` with raw headers: what the proxy uses). Each variant is a bare forwarder (no signing,
  * no pipeline) in its own process on CPU 0; the benchmark's upstream (processes.ts, startUpstream)
  * and wrk share CPU 1. `npm run
  * bench` runs it (compareUpstreamClients); `node dist/bench/upstreamClients.js` alone prints it.
