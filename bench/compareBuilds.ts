@@ -2,7 +2,7 @@
  * Before/after for one change on the hot path: the same proxy (`scribe-proxy serve` as users run
  * it, default settings, its log on stdout to a file) from two builds, side by side in one run, each alone on CPU 0, under wrk on CPU 1, windows
  * alternating. Prints the least CPU µs per request of each over the rounds (and the median rps),
- * and each process's RSS once the rounds ended.
+ * and each process's RSS and peak RSS once the rounds ended.
  *   node dist/bench/compareBuilds.js <dist of build A> <dist of build B> [rounds]
  * Each build runs its bundled command (dist/cli/main.js) when it has one, else dist/src's.
  * (BENCH_WORKLOAD=GET or POST for one workload; BENCH_KIND for a bench/servers.ts target instead;
@@ -44,7 +44,9 @@ const cognito = kind === 'serve' ? await startFakeCognito() : undefined;
 /** The build's bundled command (what the package's bin runs), or its unbundled one without it. */
 const cliOf = (dist: string) => {
   const bundled = join(resolve(dist), 'cli/main.js');
-  return existsSync(bundled) ? bundled : join(resolve(dist), 'src/cli/main.js');
+  const cli = existsSync(bundled) ? bundled : join(resolve(dist), 'src/cli/main.js');
+  process.stderr.write(`${dist}: ${cli}\n`);
+  return cli;
 };
 const servers: Server[] = [];
 for (const [i, dist] of [distA, distB].entries()) {

@@ -16,7 +16,6 @@ import { startFakeCognito } from './fakeCognito.js';
 const mainJs =
   process.env['FOOTPRINT_MAIN'] ??
   fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const MiB = 1024 * 1024;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** One footprint row: its name, the median, the unit, and every run. */
@@ -60,12 +59,6 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
   }
 }
 
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  return (kb * 1024) / MiB;
-}
-
 /** `serve` with env, from spawn to its first /readyz 200: the milliseconds and the RSS then. */
 async function timeServe(cognitoUrl: string, env: Record<string, string> = {}) {
   const [proxyPort, adminPort] = [await freePort(), await freePort()];
@@ -106,7 +99,7 @@ async function timeServe(cognitoUrl: string, env: Record<string, string> = {}) {
     const ms = performance.now() - start;
     // Let the process settle (the first request's garbage, lazy compilation) before reading RSS.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    return { ms, rss: rssOf(child.pid as number) };
+    return { ms, rss: memoryOf(child.pid as number).rss };
   } finally {
     child.kill();
     await exited.catch(() => undefined);

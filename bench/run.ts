@@ -69,6 +69,14 @@ const proxies = targets.filter((t) => t !== 'direct');
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
+/** The memory limit this process (and the proxies it starts) runs under, as Node sees it. */
+function memoryLimitNote(): string {
+  const limit = process.constrainedMemory();
+  return limit > 0 && limit < totalmem()
+    ? `The processes ran under a memory limit of ${fmt(limit / 2 ** 20)} MiB, which Node sizes V8's heap to.`
+    : "The processes ran without a memory limit (under one, Node sizes V8's heap to it).";
+}
+
 interface Summary extends LoadResult {
   /** Every round's CPU µs per request, for the record. */
   cpuRuns: number[];
@@ -475,13 +483,15 @@ async function main(): Promise<void> {
   out('## Memory after the load table');
   out();
   out(
-    "Each target's RSS right after its last window of the load table, and its peak (VmHWM): the same processes as the CPU table, on a machine without a memory limit (under one, Node sizes V8's heap to it). The footprint below is a fresh `serve` once ready, before any request. docs/performance.md says where it goes.",
+    `Each target's RSS right after its last window of the load table (its 64 KiB POSTs), and its peak (VmHWM): the same processes as the CPU table. ${memoryLimitNote()} The footprint below is a fresh \`serve\` once ready, before any request. docs/performance.md says where it goes.`,
   );
   out();
   out('| target | RSS after its last window | peak RSS |');
   out('| --- | ---: | ---: |');
-  for (const [target, { rss, peak }] of memoryAfterLoad)
-    out(`| ${target} | ${fmt(rss, 1)} MiB | ${fmt(peak, 1)} MiB |`);
+  for (const target of proxies) {
+    const memory = memoryAfterLoad.get(target);
+    out(`| ${target} | ${fmt(memory?.rss ?? NaN, 1)} MiB | ${fmt(memory?.peak ?? NaN, 1)} MiB |`);
+  }
   out();
   out('## Footprint: start-up time and memory of the command (bench/footprint.ts)');
   out();
