@@ -31,9 +31,10 @@ function pipeBody(ctx: ProxyContext, answer: UpstreamAnswer): Promise<void> {
   const to = ctx.res;
   return new Promise((resolve) => {
     const onDrain = () => answer.resume();
+    // A client that leaves mid-answer stops the exchange through the request's abort watch
+    // (send.ts), and the pipeline drops any answer left unfinished: here, only the wait ends.
     const onClose = () => {
       to.off('drain', onDrain);
-      if (!answer.complete) answer.abort(new Error('the client left'));
       resolve();
     };
     to.on('drain', onDrain);
