@@ -225,15 +225,30 @@ export async function startServe(
   upstreamUrl: string,
   cpu: number,
   cognitoUrl: string,
-  options: { env?: Record<string, string>; cli?: string; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    cli?: string;
+    nodeArgs?: string[];
+    /** A cgroup (v1 memory controller, /sys/fs/cgroup/memory/NAME) to start it in: its limit. */
+    memoryCgroup?: string;
+  } = {},
 ): Promise<Server & { logFile: string }> {
-  const { env = {}, cli = cliJs, nodeArgs = [] } = options;
+  const { env = {}, cli = cliJs, nodeArgs = [], memoryCgroup } = options;
   const dir = mkdtempSync(join(tmpdir(), 'scribe-bench-serve-'));
   const logFile = join(dir, 'proxy.log');
   const stdout = openSync(logFile, 'a');
   const proxyPort = await freePort();
   const adminPort = await freePort();
-  const [command, args] = pinned(cpu, process.execPath, [...nodeArgs, cli, 'serve']);
+  const node = [process.execPath, ...nodeArgs, cli, 'serve'];
+  // In the cgroup before node starts: Node sizes V8's heap to the limit it sees then.
+  const [command, args] = memoryCgroup
+    ? pinned(cpu, 'sh', [
+        '-c',
+        `echo $$ > /sys/fs/cgroup/memory/${memoryCgroup}/cgroup.procs && exec "$@"`,
+        'sh',
+        ...node,
+      ])
+    : pinned(cpu, node[0] as string, node.slice(1));
   const child = tracked(
     spawn(command, args, {
       cwd: dir,
